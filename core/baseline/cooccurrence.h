@@ -1,0 +1,53 @@
+// CooccurrenceModel: "customers who bought this also bought". For each item,
+// its top neighbours by the number of users who purchased (or carted) both,
+// normalised as cosine with shrinkage: c_ij / (sqrt(n_i * n_j) + shrinkage),
+// kept sparse.
+//
+// Thread safety: immutable after Train/FromProto; safe to share.
+#ifndef SHOPML_CORE_BASELINE_COOCCURRENCE_H_
+#define SHOPML_CORE_BASELINE_COOCCURRENCE_H_
+
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "core/data/interactions.h"
+#include "shopml/model/v1/baseline.pb.h"
+
+namespace shopml::core {
+
+struct CooccurrenceOptions {
+  // Neighbours kept per item, in [1, 1000]. Default: 100.
+  int max_neighbors = 100;
+  // Added to the denominator; damps pairs of rarely bought items. >= 0.
+  // Default: 10.
+  double shrinkage = 10;
+  // Count add-to-cart events as well as purchases. Default: true.
+  bool include_carts = true;
+  // Also count views, with this weight relative to a purchase (0: ignore
+  // views). Default: 0.1.
+  double view_weight = 0.1;
+};
+
+struct Neighbor {
+  uint32_t item = 0;
+  float score = 0;  // In (0, 1]; larger is more similar.
+};
+
+class CooccurrenceModel {
+ public:
+  static absl::StatusOr<CooccurrenceModel> Train(
+      const Interactions& data, const CooccurrenceOptions& options);
+  static absl::StatusOr<CooccurrenceModel> FromProto(
+      const model::v1::CooccurrenceModel& proto);
+  model::v1::CooccurrenceModel ToProto() const;
+
+  uint32_t num_items() const;
+  // Neighbours of `item`, most similar first; empty for items beyond
+  // num_items().
+  absl::Span<const Neighbor> Neighbors(uint32_t item) const;
+};
+
+}  // namespace shopml::core
+
+#endif  // SHOPML_CORE_BASELINE_COOCCURRENCE_H_

@@ -1,0 +1,70 @@
+// Seasonal naive forecasting with empirical prediction intervals:
+//   yhat[T + h] = y[T + h - m * ceil(h / m)]
+// The interval for horizon h takes quantiles of the historical errors of the
+// same reach, e[t] = y[t] - y[t - m * ceil(h / m)], so intervals widen honestly
+// with h. Series shorter than two seasons fall back to the mean of the last `m`
+// values (or all values) with intervals from its residuals, and say so in
+// `notes`.
+//
+// Inventory: lead-time demand is the sum of the first L point forecasts; safety
+// stock is the service-level quantile of the historical errors of L-period sums
+// (clamped at 0); reorder point = lead-time demand + safety stock.
+#ifndef SHOPML_CORE_FORECAST_SEASONAL_NAIVE_H_
+#define SHOPML_CORE_FORECAST_SEASONAL_NAIVE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+
+namespace shopml::core {
+
+struct IntervalBounds {
+  double level = 0;  // Percent.
+  double lower = 0;
+  double upper = 0;
+};
+
+struct ForecastPointResult {
+  double mean = 0;
+  std::vector<IntervalBounds>
+      intervals;  // One per requested level, same order.
+};
+
+struct InventoryResult {
+  int lead_time = 0;
+  double service_level = 0;  // Percent.
+  double lead_time_demand = 0;
+  double safety_stock = 0;
+  double reorder_point = 0;
+};
+
+struct ForecastResult {
+  std::string model;  // "seasonal_naive" or "mean" (short-history fallback).
+  std::vector<ForecastPointResult> points;
+  std::vector<std::pair<std::string, double>>
+      details;  // e.g. season_length, residual_sd.
+  std::vector<std::string> notes;
+  bool has_inventory = false;
+  InventoryResult inventory;
+};
+
+struct ForecastSpec {
+  int horizon = 1;             // >= 1.
+  int season_length = 7;       // >= 1.
+  std::vector<double> levels;  // Each in (0, 100).
+  int lead_time = 0;           // 0: no inventory suggestion.
+  double service_level = 95;   // Percent in [50, 100).
+  bool non_negative =
+      true;  // Clamp means and bounds at 0 (sales cannot go negative).
+};
+
+// InvalidArgument naming the field for a bad spec or an empty or non-finite
+// history.
+absl::StatusOr<ForecastResult> SeasonalNaiveForecast(
+    absl::Span<const double> history, const ForecastSpec& spec);
+
+}  // namespace shopml::core
+
+#endif  // SHOPML_CORE_FORECAST_SEASONAL_NAIVE_H_
