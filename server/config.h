@@ -1,0 +1,62 @@
+// ServerConfig: every setting of the `shopml serve` process, from (highest
+// precedence first) command-line flags `--name=value`, environment variables
+// `SHOPML_NAME`, an optional config file of `name = value` lines
+// (`--config=path`), and defaults.
+//
+// Thread safety: immutable after Load; safe to share.
+#ifndef SHOPML_SERVER_CONFIG_H_
+#define SHOPML_SERVER_CONFIG_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace shopml::server {
+
+struct ServerConfig {
+  // host:port of the gRPC listener; port 0 picks a free port. Default:
+  // 127.0.0.1:50051.
+  std::string grpc_address = "127.0.0.1:50051";
+  // host:port of the Prometheus /metrics endpoint; empty disables it; port 0
+  // picks a free port. Default: 127.0.0.1:9464.
+  std::string metrics_address = "127.0.0.1:9464";
+  // RocksDB store directory. Default: ./data/store.
+  std::string store_path = "data/store";
+  // Directory of model bundles, models/<version>/. Default: ./data/models.
+  std::string models_dir = "data/models";
+  // fsync each acknowledged write (true) or only write the WAL to the OS
+  // (false). Default: true.
+  bool sync_writes = true;
+  // Request limits; larger values are rejected with INVALID_ARGUMENT.
+  int max_k = 1000;            // Recommend / SimilarItems k. Default: 1000.
+  int max_score_items = 1000;  // Score item_ids. Default: 1000.
+  int max_horizon = 366;       // Forecast horizon, in periods. Default: 366.
+  int max_batch = 10000;       // Entries per ingest request. Default: 10000.
+  int max_context_items = 50;  // Recommend context_item_ids. Default: 50.
+  int max_message_bytes = 4 << 20;  // Largest request accepted. Default: 4 MiB.
+  // Seconds between checks of models_dir for a newer bundle; 0 disables.
+  // Default: 0.
+  int reload_poll_seconds = 0;
+  // Longest wait for in-flight RPCs on SIGTERM before cancelling them.
+  // Default: 10.
+  int drain_timeout_seconds = 10;
+  // Serve gRPC server reflection. Default: true.
+  bool enable_reflection = true;
+  // Events per user read for personalisation (recent history). Default: 50.
+  int history_events = 50;
+
+  // Parses flags (argv[1..]), environment and the optional file.
+  // InvalidArgument naming the setting for an unknown flag, a malformed value,
+  // or an out-of-range one.
+  static absl::StatusOr<ServerConfig> Load(
+      const std::vector<std::string>& args);
+  // Every setting with its value and source, one `name = value  # source` per
+  // line.
+  std::string Describe() const;
+};
+
+}  // namespace shopml::server
+
+#endif  // SHOPML_SERVER_CONFIG_H_

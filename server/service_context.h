@@ -1,0 +1,22 @@
+// ServiceContext: what every gRPC service implementation needs, owned by the Server
+// and outliving all services.
+#ifndef SHOPML_SERVER_SERVICE_CONTEXT_H_
+#define SHOPML_SERVER_SERVICE_CONTEXT_H_
+
+#include "server/config.h"
+#include "server/metrics.h"
+#include "server/model_manager.h"
+#include "storage/store.h"
+
+namespace shopml::server {
+
+struct ServiceContext {
+  const ServerConfig* config = nullptr;
+  storage::Store* store = nullptr;
+  ModelManager* models = nullptr;
+  Metrics* metrics = nullptr;
+};
+
+}  // namespace shopml::server
+
+#endif  // SHOPML_SERVER_SERVICE_CONTEXT_H_
