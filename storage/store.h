@@ -111,9 +111,10 @@ struct StoreStats {
 class Store {
  public:
   // Opens or creates the store. Returns FailedPrecondition when the store was
-  // written by a newer schema version, DataLoss when its metadata is corrupt,
-  // Unavailable when another process holds the write lock, NotFound when it
-  // does not exist and create_if_missing is false.
+  // written by a newer schema version, DataLoss when its metadata or RocksDB
+  // files are corrupt, Unavailable (message naming the lock) when another
+  // writer holds the store, NotFound when it does not exist and
+  // create_if_missing is false or read_only is set.
   static absl::StatusOr<std::unique_ptr<Store>> Open(
       const StoreOptions& options);
 
@@ -122,7 +123,9 @@ class Store {
   // Applies the whole batch atomically or nothing of it. Returns
   // InvalidArgument naming the entry and field for an invalid id (empty, over
   // kMaxIdBytes, control characters) or value (negative quantity, non-finite
-  // number). Users and items first seen in the batch get dense ids.
+  // number). Users and items first seen in the batch get dense ids. Returns
+  // FailedPrecondition on a read-only store. On any error nothing of the
+  // batch is stored and no id is assigned.
   virtual absl::StatusOr<WriteResult> Write(const WriteBatchInput& batch) = 0;
 
   // Id maps. Return NotFound for an id never seen.
@@ -132,7 +135,7 @@ class Store {
       absl::string_view item_id) const = 0;
   virtual absl::StatusOr<uint32_t> FindSeries(
       absl::string_view series_id) const = 0;
-  // REQUIRES: the dense id was assigned by this store.
+  // REQUIRES: the dense id was assigned by this store (else: empty string).
   virtual std::string UserId(uint32_t user) const = 0;
   virtual std::string ItemId(uint32_t item) const = 0;
   // Number of dense ids assigned so far (ids are 0..n-1).
@@ -146,7 +149,8 @@ class Store {
   virtual absl::StatusOr<store::v1::UserRecord> GetUser(
       uint32_t user) const = 0;
 
-  // The user's events, newest first, at most `limit` (0: all).
+  // The user's events, newest first, at most `limit` (0: all). NotFound when
+  // `user` is not a dense id of this store.
   virtual absl::StatusOr<std::vector<StoredEvent>> UserEvents(
       uint32_t user, size_t limit) const = 0;
 

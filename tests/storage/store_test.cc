@@ -1,0 +1,546 @@
+#include "storage/store.h"
+
+#include <cmath>
+#include <cstdint>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "rocksdb/db.h"
+#include "storage/keys.h"
+#include "tests/storage/temp_dir.h"
+#include "tests/testing/status_matchers.h"
+
+namespace shopml::storage {
+namespace {
+
+using ::shopml::storage::testing::TempDir;
+using ::shopml::testing::StatusIs;
+using ::testing::AllOf;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Pair;
+
+constexpr int64_t kSecond = 1000000;
+
+store::v1::ItemRecord Item(const std::string& id, const std::string& category,
+                           double price) {
+  store::v1::ItemRecord item;
+  item.set_item_id(id);
+  item.set_category(category);
+  item.set_price(price);
+  return item;
+}
+
+EventInput Event(const std::string& user, const std::string& item,
+                 EventKind kind, int64_t time_micros) {
+  EventInput event;
+  event.user_id = user;
+  event.item_id = item;
+  event.kind = kind;
+  event.time_micros = time_micros;
+  return event;
+}
+
+// Writes `value` under `key` of the `meta` family with RocksDB directly, as
+// another build or a damaged disk would; nullopt deletes the key.
+void PutRawMeta(const std::string& path, const std::string& key,
+                const std::optional<std::string>& value) {
+  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+      {rocksdb::kDefaultColumnFamilyName, {}}};
+  for (const char* name : kFamilies) {
+    families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open({}, path, families, &handles, &raw).ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  EXPECT_TRUE((value.has_value() ? db->Put({}, handles[1], key, *value)
+                                 : db->Delete({}, handles[1], key))
+                  .ok());
+  for (rocksdb::ColumnFamilyHandle* handle : handles) {
+    EXPECT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
+  }
+  EXPECT_TRUE(db->Close().ok());
+}
+
+class StoreTest : public ::testing::Test {
+ protected:
+  StoreOptions Options(bool read_only = false) const {
+    StoreOptions options;
+    options.path = dir_.Sub("store");
+    options.read_only = read_only;
+    options.sync = SyncMode::kNoSync;
+    options.block_cache_bytes = 1 << 20;
+    return options;
+  }
+
+  // Opens the store of this test, failing the test on error.
+  std::unique_ptr<Store> OpenStore(bool read_only = false) {
+    absl::StatusOr<std::unique_ptr<Store>> store =
+        Store::Open(Options(read_only));
+    EXPECT_THAT(store, ::shopml::testing::IsOk());
+    return store.ok() ? std::move(store).value() : nullptr;
+  }
+
+  TempDir dir_;
+};
+
+TEST_F(StoreTest, ItemRecordsRoundTrip) {
+  std::unique_ptr<Store> store = OpenStore();
+  WriteBatchInput batch;
+  batch.items.push_back(Item("sku-1", "shoes/running", 59.5));
+  batch.items[0].set_stock_status(1);
+  batch.items[0].set_title("Trail \"Runner\"");
+  (*batch.items[0].mutable_attributes())["brand"] = "Acme";
+  batch.items.push_back(Item("sku-2", "hats", 10));
+  ASSERT_OK_AND_ASSIGN(WriteResult result, store->Write(batch));
+  EXPECT_EQ(result.items_created, 2);
+  EXPECT_EQ(result.users_created, 0);
+
+  ASSERT_OK_AND_ASSIGN(uint32_t id, store->FindItem("sku-1"));
+  EXPECT_EQ(id, 0u);
+  EXPECT_EQ(store->ItemId(id), "sku-1");
+  ASSERT_OK_AND_ASSIGN(store::v1::ItemRecord record, store->GetItem(id));
+  EXPECT_EQ(record.item_id(), "sku-1");
+  EXPECT_EQ(record.category(), "shoes/running");
+  EXPECT_EQ(record.price(), 59.5);
+  EXPECT_EQ(record.stock_status(), 1);
+  EXPECT_EQ(record.title(), "Trail \"Runner\"");
+  EXPECT_EQ(record.attributes().at("brand"), "Acme");
+}
+
+TEST_F(StoreTest, UserRecordsRoundTrip) {
+  std::unique_ptr<Store> store = OpenStore();
+  WriteBatchInput batch;
+  store::v1::UserRecord& user = batch.users.emplace_back();
+  user.set_user_id("alice");
+  (*user.mutable_attributes())["country"] = "PT";
+  ASSERT_OK_AND_ASSIGN(WriteResult result, store->Write(batch));
+  EXPECT_EQ(result.users_created, 1);
+  ASSERT_OK_AND_ASSIGN(uint32_t id, store->FindUser("alice"));
+  EXPECT_EQ(store->UserId(id), "alice");
+  ASSERT_OK_AND_ASSIGN(store::v1::UserRecord record, store->GetUser(id));
+  EXPECT_EQ(record.attributes().at("country"), "PT");
+}
+
+TEST_F(StoreTest, UpsertOfKnownItemCreatesNoId) {
+  std::unique_ptr<Store> store = OpenStore();
+  WriteBatchInput batch;
+  batch.items.push_back(Item("sku-1", "a", 1));
+  ASSERT_OK(store->Write(batch).status());
+  batch.items[0].set_price(2);
+  ASSERT_OK_AND_ASSIGN(WriteResult result, store->Write(batch));
+  EXPECT_EQ(result.items_created, 0);
+  EXPECT_EQ(store->NumItems(), 1u);
+  ASSERT_OK_AND_ASSIGN(store::v1::ItemRecord record, store->GetItem(0));
+  EXPECT_EQ(record.price(), 2);
+}
+
+TEST_F(StoreTest, EventsAssignIdsToNewUsersAndItems) {
+  std::unique_ptr<Store> store = OpenStore();
+  WriteBatchInput batch;
+  batch.events.push_back(Event("bob", "sku-9", EventKind::kView, kSecond));
+  batch.events.push_back(Event("bob", "sku-8", EventKind::kView, 2 * kSecond));
+  batch.events.push_back(Event("eve", "sku-9", EventKind::kView, 3 * kSecond));
+  ASSERT_OK_AND_ASSIGN(WriteResult result, store->Write(batch));
+  EXPECT_EQ(result.users_created, 2);
+  EXPECT_EQ(result.items_created, 2);
+  EXPECT_EQ(store->NumUsers(), 2u);
+  EXPECT_EQ(store->NumItems(), 2u);
+  ASSERT_OK_AND_ASSIGN(uint32_t item, store->FindItem("sku-8"));
+  EXPECT_EQ(item, 1u);
+}
+
+TEST_F(StoreTest, ItemOnlySeenInEventsHasNoRecord) {
+  std::unique_ptr<Store> store = OpenStore();
+  WriteBatchInput batch;
+  batch.events.push_back(Event("bob", "sku-9", EventKind::kView, kSecond));
+  ASSERT_OK(store->Write(batch).status());
+  EXPECT_THAT(store->GetItem(0),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("no record")));
+}
+
+TEST_F(StoreTest, UnknownIdsAreNotFound) {
+  std::unique_ptr<Store> store = OpenStore();
+  EXPECT_THAT(store->FindUser("nobody"),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("nobody")));
+  EXPECT_THAT(store->FindItem("nothing"),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("nothing")));
+  EXPECT_THAT(store->SeriesSales("s"),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("series")));
+  EXPECT_THAT(store->UserEvents(0, 0),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("user 0")));
+}
+
+TEST_F(StoreTest, IdsAreStableAcrossReopen) {
+  {
+    std::unique_ptr<Store> store = OpenStore();
+    WriteBatchInput batch;
+    batch.items.push_back(Item("sku-1", "a", 1));
+    batch.events.push_back(Event("bob", "sku-2", EventKind::kView, kSecond));
+    batch.sales.push_back({"store-1/sku-1", 100, 3});
+    ASSERT_OK(store->Write(batch).status());
+  }
+  std::unique_ptr<Store> store = OpenStore();
+  ASSERT_OK_AND_ASSIGN(uint32_t sku1, store->FindItem("sku-1"));
+  ASSERT_OK_AND_ASSIGN(uint32_t sku2, store->FindItem("sku-2"));
+  ASSERT_OK_AND_ASSIGN(uint32_t bob, store->FindUser("bob"));
+  ASSERT_OK_AND_ASSIGN(uint32_t series, store->FindSeries("store-1/sku-1"));
+  EXPECT_EQ(sku1, 0u);
+  EXPECT_EQ(sku2, 1u);
+  EXPECT_EQ(bob, 0u);
+  EXPECT_EQ(series, 0u);
+  EXPECT_EQ(store->ItemId(1), "sku-2");
+
+  WriteBatchInput more;
+  more.items.push_back(Item("sku-3", "a", 1));
+  ASSERT_OK(store->Write(more).status());
+  ASSERT_OK_AND_ASSIGN(uint32_t sku3, store->FindItem("sku-3"));
+  EXPECT_EQ(sku3, 2u);
+}
+
+TEST_F(StoreTest, InvalidEntryStoresNothingAndAssignsNoIds) {
+  {
+    std::unique_ptr<Store> store = OpenStore();
+    WriteBatchInput batch;
+    batch.items.push_back(Item("sku-1", "a", 1));
+    batch.events.push_back(Event("bob", "sku-1", EventKind::kView, kSecond));
+    batch.events.push_back(
+        Event("bob", "sku-2", EventKind::kPurchase, kSecond));
+    batch.events[1].quantity = -2;
+    EXPECT_THAT(
+        store->Write(batch),
+        StatusIs(absl::StatusCode::kInvalidArgument,
+                 HasSubstr("events[1].quantity: must be >= 0, got -2")));
+    EXPECT_EQ(store->NumItems(), 0u);
+    EXPECT_EQ(store->NumUsers(), 0u);
+  }
+  std::unique_ptr<Store> store = OpenStore();
+  EXPECT_EQ(store->NumItems(), 0u);
+  EXPECT_EQ(store->NumUsers(), 0u);
+  EXPECT_THAT(store->FindItem("sku-1"),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("sku-1")));
+  int scanned = 0;
+  ASSERT_OK(store->ScanItems([&](uint32_t, const store::v1::ItemRecord&) {
+    ++scanned;
+    return true;
+  }));
+  EXPECT_EQ(scanned, 0);
+}
+
+struct InvalidCase {
+  std::string name;
+  std::function<void(WriteBatchInput&)> spoil;
+  std::string message;
+};
+
+TEST_F(StoreTest, RejectsInvalidEntriesNamingEntryAndField) {
+  const std::vector<InvalidCase> cases = {
+      {"empty item id", [](WriteBatchInput& b) { b.items[0].set_item_id(""); },
+       "items[0].item_id: must be 1-128 bytes, got 0"},
+      {"long item id",
+       [](WriteBatchInput& b) {
+         b.items[0].set_item_id(std::string(129, 'x'));
+       },
+       "items[0].item_id: must be 1-128 bytes, got 129"},
+      {"bad utf-8", [](WriteBatchInput& b) { b.users[0].set_user_id("a\xff"); },
+       "users[0].user_id: must be valid UTF-8"},
+      {"control char", [](WriteBatchInput& b) { b.events[0].item_id = "a\tb"; },
+       "events[0].item_id: must not contain control characters"},
+      {"nan price",
+       [](WriteBatchInput& b) { b.items[0].set_price(std::nan("")); },
+       "items[0].price: must be finite"},
+      {"negative price", [](WriteBatchInput& b) { b.items[0].set_price(-1); },
+       "items[0].price: must be >= 0, got -1"},
+      {"stock status",
+       [](WriteBatchInput& b) { b.items[0].set_stock_status(7); },
+       "items[0].stock_status"},
+      {"long category",
+       [](WriteBatchInput& b) {
+         b.items[0].set_category(std::string(257, 'c'));
+       },
+       "items[0].category: must be at most 256 bytes, got 257"},
+      {"long title",
+       [](WriteBatchInput& b) { b.items[0].set_title(std::string(1025, 't')); },
+       "items[0].title: must be at most 1024 bytes, got 1025"},
+      {"too many attributes",
+       [](WriteBatchInput& b) {
+         for (int i = 0; i < 65; ++i) {
+           (*b.users[0].mutable_attributes())["a" + std::to_string(i)] = "v";
+         }
+       },
+       "users[0].attributes: must hold at most 64 entries, got 65"},
+      {"rating above 10", [](WriteBatchInput& b) { b.events[0].rating = 11; },
+       "events[0].rating: must be finite and in [0, 10], got 11"},
+      {"infinite rating",
+       [](WriteBatchInput& b) { b.events[0].rating = INFINITY; },
+       "events[0].rating"},
+      {"event kind",
+       [](WriteBatchInput& b) { b.events[0].kind = static_cast<EventKind>(9); },
+       "events[0].kind"},
+      {"event year 10000",
+       [](WriteBatchInput& b) { b.events[0].time_micros = INT64_MAX; },
+       "events[0].time_micros"},
+      {"negative sale", [](WriteBatchInput& b) { b.sales[0].quantity = -3; },
+       "sales[0].quantity: must be >= 0, got -3"},
+      {"sale day", [](WriteBatchInput& b) { b.sales[0].day = -30000; },
+       "sales[0].day"},
+      {"recommendation id",
+       [](WriteBatchInput& b) {
+         b.events[0].recommendation_id = std::string(200, 'r');
+       },
+       "events[0].recommendation_id: must be 1-128 bytes"},
+  };
+  std::unique_ptr<Store> store = OpenStore();
+  for (const InvalidCase& c : cases) {
+    WriteBatchInput batch;
+    batch.items.push_back(Item("sku-1", "a", 1));
+    batch.users.emplace_back().set_user_id("alice");
+    batch.events.push_back(Event("alice", "sku-1", EventKind::kView, kSecond));
+    batch.sales.push_back({"s", 1, 1});
+    c.spoil(batch);
+    EXPECT_THAT(
+        store->Write(batch),
+        StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(c.message)))
+        << c.name;
+  }
+  EXPECT_EQ(store->NumItems(), 0u);
+}
+
+TEST_F(StoreTest, RejectsNewerSchemaVersion) {
+  OpenStore().reset();
+  PutRawMeta(Options().path, kSchemaVersionKey, "2");
+  EXPECT_THAT(Store::Open(Options()),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("has schema version 2; this build reads up "
+                                 "to 1")));
+}
+
+TEST_F(StoreTest, UnreadableSchemaVersionIsDataLoss) {
+  OpenStore().reset();
+  PutRawMeta(Options().path, kSchemaVersionKey, "banana");
+  EXPECT_THAT(Store::Open(Options()),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("banana")));
+}
+
+TEST_F(StoreTest, MissingSchemaVersionWithDataIsDataLoss) {
+  {
+    std::unique_ptr<Store> store = OpenStore();
+    WriteBatchInput batch;
+    batch.items.push_back(Item("sku-1", "a", 1));
+    ASSERT_OK(store->Write(batch).status());
+  }
+  PutRawMeta(Options().path, kSchemaVersionKey, std::nullopt);
+  EXPECT_THAT(Store::Open(Options()),
+              StatusIs(absl::StatusCode::kDataLoss,
+                       HasSubstr("holds data but no schema version")));
+}
+
+TEST_F(StoreTest, GarbageCurrentFileIsDataLoss) {
+  OpenStore().reset();
+  {
+    std::ofstream current(Options().path + "/CURRENT", std::ios::trunc);
+    current << "\x01garbage";
+  }
+  EXPECT_THAT(Store::Open(Options()),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr(Options().path)));
+}
+
+TEST_F(StoreTest, CurrentFileNamingAMissingManifestIsDataLoss) {
+  OpenStore().reset();
+  {
+    std::ofstream current(Options().path + "/CURRENT", std::ios::trunc);
+    current << "MANIFEST-999999\n";
+  }
+  EXPECT_THAT(
+      Store::Open(Options()),
+      StatusIs(absl::StatusCode::kDataLoss,
+               AllOf(HasSubstr(Options().path), HasSubstr("MANIFEST-999999"))));
+}
+
+TEST_F(StoreTest, SecondWriterIsUnavailableMentioningLock) {
+  std::unique_ptr<Store> first = OpenStore();
+  EXPECT_THAT(
+      Store::Open(Options()),
+      StatusIs(absl::StatusCode::kUnavailable,
+               ::testing::AllOf(HasSubstr("lock"), HasSubstr(Options().path))));
+}
+
+TEST_F(StoreTest, ReadOnlyOpenSeesDataBesideTheWriter) {
+  std::unique_ptr<Store> writer = OpenStore();
+  WriteBatchInput batch;
+  batch.items.push_back(Item("sku-1", "a", 1));
+  batch.events.push_back(Event("bob", "sku-1", EventKind::kView, kSecond));
+  ASSERT_OK(writer->Write(batch).status());
+
+  std::unique_ptr<Store> reader = OpenStore(/*read_only=*/true);
+  ASSERT_OK_AND_ASSIGN(uint32_t item, reader->FindItem("sku-1"));
+  ASSERT_OK_AND_ASSIGN(store::v1::ItemRecord record, reader->GetItem(item));
+  EXPECT_EQ(record.item_id(), "sku-1");
+  ASSERT_OK_AND_ASSIGN(std::vector<StoredEvent> events,
+                       reader->UserEvents(0, 0));
+  EXPECT_EQ(events.size(), 1u);
+}
+
+TEST_F(StoreTest, ReadOnlyStoreRejectsWrites) {
+  OpenStore().reset();
+  std::unique_ptr<Store> reader = OpenStore(/*read_only=*/true);
+  WriteBatchInput batch;
+  batch.items.push_back(Item("sku-1", "a", 1));
+  EXPECT_THAT(
+      reader->Write(batch),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("read-only")));
+}
+
+TEST_F(StoreTest, MissingStoreIsNotFoundWithoutCreate) {
+  StoreOptions options = Options();
+  options.create_if_missing = false;
+  EXPECT_THAT(Store::Open(options),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr(options.path)));
+  EXPECT_THAT(Store::Open(Options(/*read_only=*/true)),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr(options.path)));
+}
+
+TEST_F(StoreTest, UserEventsAreNewestFirstWithLimit) {
+  std::unique_ptr<Store> store = OpenStore();
+  WriteBatchInput batch;
+  batch.events.push_back(Event("bob", "a", EventKind::kView, 5 * kSecond));
+  batch.events.push_back(Event("bob", "b", EventKind::kPurchase, -kSecond));
+  batch.events.push_back(Event("bob", "c", EventKind::kAddToCart, 9 * kSecond));
+  batch.events.push_back(Event("eve", "a", EventKind::kView, 7 * kSecond));
+  batch.events[1].quantity = 2;
+  ASSERT_OK(store->Write(batch).status());
+  ASSERT_OK_AND_ASSIGN(uint32_t bob, store->FindUser("bob"));
+
+  ASSERT_OK_AND_ASSIGN(std::vector<StoredEvent> all, store->UserEvents(bob, 0));
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].time_micros, 9 * kSecond);
+  EXPECT_EQ(all[1].time_micros, 5 * kSecond);
+  EXPECT_EQ(all[2].time_micros, -kSecond);
+  EXPECT_EQ(all[2].kind, EventKind::kPurchase);
+  EXPECT_EQ(all[2].quantity, 2);
+  EXPECT_EQ(store->ItemId(all[2].item), "b");
+
+  ASSERT_OK_AND_ASSIGN(std::vector<StoredEvent> two, store->UserEvents(bob, 2));
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[1].time_micros, 5 * kSecond);
+}
+
+TEST_F(StoreTest, RetriedEventOverwritesItself) {
+  std::unique_ptr<Store> store = OpenStore();
+  WriteBatchInput batch;
+  batch.events.push_back(Event("bob", "a", EventKind::kRating, kSecond));
+  batch.events[0].rating = 4;
+  ASSERT_OK(store->Write(batch).status());
+  batch.events[0].rating = 5;
+  ASSERT_OK(store->Write(batch).status());
+  ASSERT_OK_AND_ASSIGN(std::vector<StoredEvent> events,
+                       store->UserEvents(0, 0));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].rating, 5);
+}
+
+TEST_F(StoreTest, ScanEventsVisitsEventsInUserThenTimeOrder) {
+  std::unique_ptr<Store> store = OpenStore();
+  WriteBatchInput batch;
+  batch.events.push_back(Event("u1", "a", EventKind::kView, 3 * kSecond));
+  batch.events.push_back(Event("u0", "a", EventKind::kView, 2 * kSecond));
+  batch.events.push_back(Event("u1", "b", EventKind::kView, kSecond));
+  ASSERT_OK(store->Write(batch).status());
+  std::vector<std::pair<uint32_t, int64_t>> seen;
+  ASSERT_OK(store->ScanEvents([&](const StoredEvent& e) {
+    seen.emplace_back(e.user, e.time_micros);
+    return true;
+  }));
+  // u1 got dense id 0 (first seen), u0 id 1.
+  EXPECT_THAT(seen, ElementsAre(Pair(0u, kSecond), Pair(0u, 3 * kSecond),
+                                Pair(1u, 2 * kSecond)));
+}
+
+TEST_F(StoreTest, ScanItemsStopsWhenTheCallbackSaysSo) {
+  std::unique_ptr<Store> store = OpenStore();
+  WriteBatchInput batch;
+  for (const char* id : {"a", "b", "c"})
+    batch.items.push_back(Item(id, "x", 1));
+  ASSERT_OK(store->Write(batch).status());
+  std::vector<std::string> seen;
+  ASSERT_OK(store->ScanItems([&](uint32_t, const store::v1::ItemRecord& r) {
+    seen.push_back(r.item_id());
+    return seen.size() < 2;
+  }));
+  EXPECT_THAT(seen, ElementsAre("a", "b"));
+}
+
+TEST_F(StoreTest, SeriesSalesAreAscendingByDay) {
+  std::unique_ptr<Store> store = OpenStore();
+  WriteBatchInput batch;
+  batch.sales.push_back({"s1", 20000, 4});
+  batch.sales.push_back({"s1", -3, 1.5});
+  batch.sales.push_back({"s2", 10, 9});
+  batch.sales.push_back({"s1", 7, 0});
+  ASSERT_OK(store->Write(batch).status());
+  ASSERT_OK_AND_ASSIGN(auto sales, store->SeriesSales("s1"));
+  EXPECT_THAT(sales,
+              ElementsAre(Pair(-3, 1.5), Pair(7, 0.0), Pair(20000, 4.0)));
+  EXPECT_THAT(store->SeriesIds(), ElementsAre("s1", "s2"));
+  EXPECT_EQ(store->NumSeries(), 2u);
+}
+
+TEST_F(StoreTest, ConcurrentWritersAssignEachIdOnce) {
+  std::unique_ptr<Store> store = OpenStore();
+  constexpr int kThreads = 4;
+  constexpr int kWrites = 25;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&store, t] {
+      for (int i = 0; i < kWrites; ++i) {
+        WriteBatchInput batch;
+        // Every thread writes the same users; items are its own.
+        batch.events.push_back(Event("user-" + std::to_string(i),
+                                     "item-" + std::to_string(t),
+                                     EventKind::kView, i * kSecond));
+        EXPECT_OK(store->Write(batch).status());
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  ASSERT_EQ(store->NumUsers(), static_cast<uint32_t>(kWrites));
+  ASSERT_EQ(store->NumItems(), static_cast<uint32_t>(kThreads));
+  for (uint32_t user = 0; user < store->NumUsers(); ++user) {
+    ASSERT_OK_AND_ASSIGN(uint32_t found, store->FindUser(store->UserId(user)));
+    EXPECT_EQ(found, user);
+    ASSERT_OK_AND_ASSIGN(std::vector<StoredEvent> events,
+                         store->UserEvents(user, 0));
+    EXPECT_EQ(events.size(), static_cast<size_t>(kThreads));
+  }
+}
+
+TEST_F(StoreTest, StatsCountIdsEventsAndSales) {
+  std::unique_ptr<Store> store = OpenStore();
+  WriteBatchInput batch;
+  batch.items.push_back(Item("sku-1", "a", 1));
+  batch.events.push_back(Event("bob", "sku-1", EventKind::kView, kSecond));
+  batch.events.push_back(Event("bob", "sku-2", EventKind::kView, kSecond));
+  batch.events.push_back(Event("eve", "sku-2", EventKind::kView, kSecond));
+  batch.sales.push_back({"s1", 1, 1});
+  batch.sales.push_back({"s1", 2, 1});
+  ASSERT_OK(store->Write(batch).status());
+  const StoreStats stats = store->Stats();
+  EXPECT_EQ(stats.num_items, 2u);
+  EXPECT_EQ(stats.num_users, 2u);
+  EXPECT_EQ(stats.num_series, 1u);
+  EXPECT_EQ(stats.approx_events, 3u);
+  EXPECT_EQ(stats.approx_sales, 2u);
+  EXPECT_GT(stats.live_bytes, 0u);
+}
+
+}  // namespace
+}  // namespace shopml::storage
