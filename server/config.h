@@ -8,6 +8,7 @@
 #define SHOPML_SERVER_CONFIG_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -47,14 +48,24 @@ struct ServerConfig {
   // Events per user read for personalisation (recent history). Default: 50.
   int history_events = 50;
 
-  // Parses flags (argv[1..]), environment and the optional file.
-  // InvalidArgument naming the setting for an unknown flag, a malformed value,
-  // or an out-of-range one.
+  // Where each setting's value came from, by setting name: "flag",
+  // "env SHOPML_MAX_K", "file <path>:<line>". Settings left at their default
+  // are absent. Filled by Load.
+  std::map<std::string, std::string> sources;
+
+  // Parses flags (the arguments after the command, e.g. after `serve`),
+  // environment and the optional file (`--config=path`, or SHOPML_CONFIG).
+  // InvalidArgument naming the setting (and where its value came from) for
+  // an unknown flag or file setting, a malformed value, or an out-of-range
+  // one; NotFound when the config file cannot be read.
   static absl::StatusOr<ServerConfig> Load(
       const std::vector<std::string>& args);
   // Every setting with its value and source, one `name = value  # source` per
   // line.
   std::string Describe() const;
+  // Usage of `shopml serve`: every setting with its default, range and
+  // meaning.
+  static std::string HelpText();
 };
 
 }  // namespace shopml::server

@@ -1,5 +1,5 @@
-// ServiceContext: what every gRPC service implementation needs, owned by the Server
-// and outliving all services.
+// ServiceContext: what every gRPC service implementation needs, owned by the
+// Server and outliving all services.
 #ifndef SHOPML_SERVER_SERVICE_CONTEXT_H_
 #define SHOPML_SERVER_SERVICE_CONTEXT_H_
 

@@ -3,11 +3,20 @@
 // normalised as cosine with shrinkage: c_ij / (sqrt(n_i * n_j) + shrinkage),
 // kept sparse.
 //
+// Precisely: each (user, item) pair gets the weight w_ui of its strongest
+// event: 1 for a purchase (or a cart when include_carts), view_weight for a
+// view, 0 otherwise; ratings do not count. Then c_ij = sum_u w_ui * w_uj and
+// n_i = sum_u w_ui^2; with 0/1 weights these are the counts of users who
+// bought both items and who bought item i. Neighbours with c_ij > 0 are
+// ranked by score, ties by ascending id, and cut to max_neighbors; an item is
+// never its own neighbour.
+//
 // Thread safety: immutable after Train/FromProto; safe to share.
 #ifndef SHOPML_CORE_BASELINE_COOCCURRENCE_H_
 #define SHOPML_CORE_BASELINE_COOCCURRENCE_H_
 
 #include <cstdint>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
@@ -25,7 +34,7 @@ struct CooccurrenceOptions {
   // Count add-to-cart events as well as purchases. Default: true.
   bool include_carts = true;
   // Also count views, with this weight relative to a purchase (0: ignore
-  // views). Default: 0.1.
+  // views), in [0, 1]. Default: 0.1.
   double view_weight = 0.1;
 };
 
@@ -46,6 +55,15 @@ class CooccurrenceModel {
   // Neighbours of `item`, most similar first; empty for items beyond
   // num_items().
   absl::Span<const Neighbor> Neighbors(uint32_t item) const;
+
+  // Written to and required in CooccurrenceModel.format_version.
+  static constexpr uint32_t kFormatVersion = 1;
+
+ private:
+  // CSR: item i's neighbours are neighbors_[offsets_[i] .. offsets_[i + 1]).
+  // Size num_items + 1.
+  std::vector<uint32_t> offsets_ = {0};
+  std::vector<Neighbor> neighbors_;
 };
 
 }  // namespace shopml::core

@@ -3,7 +3,9 @@
 // short.
 //
 // Each event adds weight(type) * 2^(-age / half_life) to its item's score,
-// where age is now_micros - time_micros of the training data.
+// where age is now_micros - time_micros of the training data (events newer
+// than now_micros count as age 0). Scores are kept as float; rankings order by
+// score, ties by ascending item id.
 //
 // Thread safety: immutable after Train/FromProto; safe to share.
 #ifndef SHOPML_CORE_BASELINE_POPULARITY_H_
@@ -48,6 +50,21 @@ class PopularityModel {
   absl::Span<const uint32_t> RankedInCategory(int32_t category) const;
   // The item's score, 0 for items unseen at training or beyond num_items().
   double Score(uint32_t item) const;
+  // Number of categories the per-category lists cover (the catalogue's).
+  uint32_t num_categories() const;
+
+  // Written to and required in PopularityModel.format_version.
+  static constexpr uint32_t kFormatVersion = 1;
+
+ private:
+  std::vector<float> scores_;  // Size num_items.
+  std::vector<uint32_t> ranked_;
+  // CSR: category c's items are category_items_[category_offsets_[c] ..
+  // category_offsets_[c + 1]). Size num_categories + 1.
+  std::vector<uint32_t> category_offsets_ = {0};
+  std::vector<uint32_t> category_items_;
+  double half_life_days_ = 0;
+  int64_t now_micros_ = 0;
 };
 
 }  // namespace shopml::core

@@ -1,8 +1,9 @@
 // ModelBundle: every model the server answers with, trained together from one
 // snapshot of the store and published as one directory, models/<version>/:
 //
-//   MANIFEST            shopml.model.v1.Manifest, binary protobuf
-//   MANIFEST.json       the same, as JSON, for people
+//   MANIFEST            shopml.model.v1.Manifest, binary protobuf in a
+//                       checksummed frame (core/bundle/manifest_file.h)
+//   MANIFEST.json       the same, as JSON, for people (never read back)
 //   popularity.pb       shopml.model.v1.PopularityModel
 //   cooccurrence.pb     shopml.model.v1.CooccurrenceModel
 //   bias_baseline.pb    shopml.model.v1.BiasBaseline (absent when no ratings)
@@ -12,13 +13,16 @@
 // them before parsing. Publish writes into models/.tmp-<version>, fsyncs files
 // and the directory, then renames it to models/<version>, so a reader never
 // sees a partial bundle. Versions are UTC timestamps, "20261128T140312Z", and
-// sort by age.
+// sort by age. Any version name is 1-128 bytes of letters, digits, '.', '_'
+// and '-', not starting with '.'; directories starting with '.' (such as
+// leftover .tmp-* ones) are never bundles.
 //
 // Thread safety: immutable after Load; share it as shared_ptr<const
 // ModelBundle>.
 #ifndef SHOPML_CORE_BUNDLE_BUNDLE_H_
 #define SHOPML_CORE_BUNDLE_BUNDLE_H_
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +30,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "core/baseline/bias_baseline.h"
 #include "core/baseline/conversion_rate.h"
 #include "core/baseline/cooccurrence.h"
@@ -47,21 +53,42 @@ struct ModelBundle {
 
   const std::string& version() const { return manifest.version(); }
 
-  // Loads and verifies models/<version>. NotFound when absent; DataLoss when a
-  // file is missing, has the wrong size or checksum, or does not parse.
+  // File names inside a bundle directory.
+  static constexpr char kManifestFile[] = "MANIFEST";
+  static constexpr char kManifestJsonFile[] = "MANIFEST.json";
+  static constexpr char kPopularityFile[] = "popularity.pb";
+  static constexpr char kCooccurrenceFile[] = "cooccurrence.pb";
+  static constexpr char kBiasBaselineFile[] = "bias_baseline.pb";
+  static constexpr char kConversionRateFile[] = "conversion_rate.pb";
+  // Written to and required in Manifest.format_version.
+  static constexpr uint32_t kManifestFormatVersion = 1;
+
+  // The version name for a bundle trained at `time`: "20261128T140312Z".
+  static std::string VersionAt(absl::Time time);
+  // Whether `version` is a well-formed version name (see above).
+  static bool IsValidVersion(absl::string_view version);
+
+  // Loads and verifies models/<version>. NotFound when absent;
+  // InvalidArgument for a malformed version name; DataLoss naming the file
+  // when a file is missing, has the wrong size or checksum, or does not parse,
+  // or when the manifest names another version.
   static absl::StatusOr<std::shared_ptr<const ModelBundle>> Load(
       const std::string& models_dir, const std::string& version);
-  // Version names of the complete bundles under `models_dir`, newest first.
+  // Version names of the complete bundles (directories with a MANIFEST) under
+  // `models_dir`, newest first; empty when the directory does not exist.
   static absl::StatusOr<std::vector<std::string>> ListVersions(
       const std::string& models_dir);
-  // Loads the newest bundle that verifies, skipping (and reporting in
-  // `skipped`) any that do not. NotFound when none does.
+  // Loads the newest bundle that verifies, skipping (and appending the
+  // versions of to `skipped`) any that do not. NotFound when none does.
   static absl::StatusOr<std::shared_ptr<const ModelBundle>> LoadNewest(
       const std::string& models_dir,
       std::vector<std::string>* skipped = nullptr);
 
-  // Writes this bundle as models/<manifest.version()> atomically (see above);
-  // fills the manifest's file list. AlreadyExists when that version exists.
+  // Writes this bundle as models/<manifest.version()> atomically (see above),
+  // creating models_dir when needed and replacing a leftover
+  // .tmp-<version>; fills the manifest's format_version, category_names (from
+  // category_names) and file list. InvalidArgument for a malformed version;
+  // AlreadyExists when that version exists.
   absl::Status Publish(const std::string& models_dir);
 };
 

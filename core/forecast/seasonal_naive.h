@@ -9,6 +9,8 @@
 // Inventory: lead-time demand is the sum of the first L point forecasts; safety
 // stock is the service-level quantile of the historical errors of L-period sums
 // (clamped at 0); reorder point = lead-time demand + safety stock.
+//
+// Thread safety: pure function; safe to call from any thread.
 #ifndef SHOPML_CORE_FORECAST_SEASONAL_NAIVE_H_
 #define SHOPML_CORE_FORECAST_SEASONAL_NAIVE_H_
 
@@ -50,16 +52,40 @@ struct ForecastResult {
   InventoryResult inventory;
 };
 
+// Largest horizon and lead time accepted, in periods (27 years of days).
+inline constexpr int kMaxForecastPeriods = 10000;
+// Fewest historical errors of one reach (or of lead-time sums) for empirical
+// quantiles; with fewer, a normal approximation is used (see below).
+inline constexpr int kMinEmpiricalErrors = 10;
+
 struct ForecastSpec {
-  int horizon = 1;             // >= 1.
+  int horizon = 1;             // In [1, kMaxForecastPeriods].
   int season_length = 7;       // >= 1.
   std::vector<double> levels;  // Each in (0, 100).
-  int lead_time = 0;           // 0: no inventory suggestion.
-  double service_level = 95;   // Percent in [50, 100).
+  // 0: no inventory suggestion. In [0, kMaxForecastPeriods]; it may exceed
+  // the horizon, in which case the lead-time demand also sums forecasts past
+  // the horizon (callers such as the Forecast RPC may restrict it further).
+  int lead_time = 0;
+  double service_level = 95;  // Percent in [50, 100).
   bool non_negative =
       true;  // Clamp means and bounds at 0 (sales cannot go negative).
 };
 
+// Details reported (name: meaning):
+//   season_length, history_length (periods), residual_sd (root mean square of
+//   the one-season errors; for "mean", the sample sd of the last `m` values
+//   around their mean), one_season_errors (their count), mean_window (values
+//   averaged by "mean"), normal_interval_horizons (horizons whose intervals
+//   use the normal approximation), lead_time_sum_errors (historical errors of
+//   lead-time sums behind the safety stock).
+//
+// Normal approximation: when fewer than kMinEmpiricalErrors errors of the
+// reach k = ceil(h / m) exist, the interval is yhat +- z * residual_sd *
+// sqrt(k) (a seasonal random walk); the safety stock likewise uses the
+// variance of the L-period sum under that model. The "mean" model uses
+// sd * sqrt(1 + 1 / w) per period and sd * sqrt(L + L^2 / w) for L-period sums
+// (w = mean_window). Each use of an approximation is named in `notes`.
+//
 // InvalidArgument naming the field for a bad spec or an empty or non-finite
 // history.
 absl::StatusOr<ForecastResult> SeasonalNaiveForecast(

@@ -1,6 +1,8 @@
 // Sales series preparation: dense daily series from sparse (day, quantity)
 // records, missing days as zero sales, and aggregation to weeks or calendar
 // months.
+//
+// Thread safety: pure functions; safe to call from any thread.
 #ifndef SHOPML_CORE_FORECAST_SERIES_H_
 #define SHOPML_CORE_FORECAST_SERIES_H_
 
@@ -26,8 +28,9 @@ struct Series {
 // Builds the series from `sales` (day, quantity), REQUIRES ascending days. Days
 // with no record between the first and `last_day` count as 0. Weeks start on
 // Monday and months on the 1st; a trailing partial period is dropped (its sales
-// are not complete yet), a leading partial one is kept. InvalidArgument when
-// `sales` is empty.
+// are not complete yet), a leading partial one is kept; the result is empty
+// when no period is complete. InvalidArgument when `sales` is empty, its days
+// are not strictly ascending, or `last_day` is before the last sale.
 absl::StatusOr<Series> BuildSeries(
     absl::Span<const std::pair<int32_t, double>> sales, int32_t last_day,
     Frequency frequency);

@@ -1,0 +1,280 @@
+#include "core/bundle/bundle.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "core/bundle/file_util.h"
+#include "core/bundle/manifest_file.h"
+#include "core/util/crc32c.h"
+#include "core/util/status_macros.h"
+
+namespace shopml::core {
+namespace {
+
+namespace fs = std::filesystem;
+
+absl::Status FsError(absl::string_view op, const fs::path& path,
+                     const std::error_code& error) {
+  return absl::ErrnoToStatus(error.value(),
+                             absl::StrCat(op, " ", path.string()));
+}
+
+// Serialises `proto` into the bundle directory `dir` as `name` and lists it in
+// `manifest`.
+absl::Status WriteModelFile(const fs::path& dir, const std::string& name,
+                            const google::protobuf::MessageLite& proto,
+                            model::v1::Manifest& manifest) {
+  const std::string contents = proto.SerializeAsString();
+  SHOPML_RETURN_IF_ERROR(WriteFileSynced((dir / name).string(), contents));
+  model::v1::FileEntry* entry = manifest.add_files();
+  entry->set_name(name);
+  entry->set_size(contents.size());
+  entry->set_crc32c(Crc32c(contents));
+  return absl::OkStatus();
+}
+
+// A file name the manifest may list: no path separators, not "." or "..".
+bool IsPlainFileName(absl::string_view name) {
+  return !name.empty() && name != "." && name != ".." &&
+         name.find('/') == absl::string_view::npos &&
+         name.find('\0') == absl::string_view::npos;
+}
+
+// Reads every file the manifest lists and checks its size and CRC before
+// anything is parsed. Returns the contents by file name.
+absl::StatusOr<absl::flat_hash_map<std::string, std::string>> ReadVerified(
+    const fs::path& dir, const model::v1::Manifest& manifest) {
+  absl::flat_hash_map<std::string, std::string> files;
+  for (const model::v1::FileEntry& entry : manifest.files()) {
+    if (!IsPlainFileName(entry.name()) || files.contains(entry.name())) {
+      return absl::DataLossError(absl::StrCat(
+          "MANIFEST: bad or repeated file name \"", entry.name(), "\""));
+    }
+    const fs::path path = dir / entry.name();
+    std::error_code error;
+    const uintmax_t size = fs::file_size(path, error);
+    if (error) {
+      return absl::DataLossError(
+          absl::StrCat(entry.name(), ": cannot read: ", error.message()));
+    }
+    if (size != entry.size()) {
+      return absl::DataLossError(absl::StrCat(
+          entry.name(), ": size ", size, ", manifest says ", entry.size()));
+    }
+    absl::StatusOr<std::string> contents = ReadFileToString(path.string());
+    if (!contents.ok()) {
+      return absl::DataLossError(absl::StrCat(
+          entry.name(), ": cannot read: ", contents.status().message()));
+    }
+    if (contents->size() != entry.size() ||
+        Crc32c(*contents) != entry.crc32c()) {
+      return absl::DataLossError(
+          absl::StrCat(entry.name(), ": checksum mismatch"));
+    }
+    files.emplace(entry.name(), *std::move(contents));
+  }
+  return files;
+}
+
+// Parses the verified file `name` as `Proto` and builds the model from it.
+template <typename Model, typename Proto>
+absl::StatusOr<Model> ParseModel(
+    const absl::flat_hash_map<std::string, std::string>& files,
+    const std::string& name) {
+  auto it = files.find(name);
+  if (it == files.end()) {
+    return absl::DataLossError(
+        absl::StrCat(name, ": missing from the manifest"));
+  }
+  Proto proto;
+  if (!proto.ParseFromString(it->second)) {
+    return absl::DataLossError(absl::StrCat(name, ": does not parse"));
+  }
+  absl::StatusOr<Model> model = Model::FromProto(proto);
+  if (!model.ok()) {
+    return absl::DataLossError(
+        absl::StrCat(name, ": ", model.status().message()));
+  }
+  return model;
+}
+
+}  // namespace
+
+std::string ModelBundle::VersionAt(absl::Time time) {
+  return absl::FormatTime("%Y%m%dT%H%M%SZ", time, absl::UTCTimeZone());
+}
+
+bool ModelBundle::IsValidVersion(absl::string_view version) {
+  if (version.empty() || version.size() > 128 || version[0] == '.') {
+    return false;
+  }
+  return std::all_of(version.begin(), version.end(), [](char c) {
+    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' ||
+           c == '_' || c == '-';
+  });
+}
+
+absl::StatusOr<std::shared_ptr<const ModelBundle>> ModelBundle::Load(
+    const std::string& models_dir, const std::string& version) {
+  if (!IsValidVersion(version)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("version: \"", version, "\" is not a bundle version"));
+  }
+  const fs::path dir = fs::path(models_dir) / version;
+  std::error_code error;
+  if (!fs::is_directory(dir, error)) {
+    return absl::NotFoundError(
+        absl::StrCat("no bundle ", version, " in ", models_dir));
+  }
+  absl::StatusOr<std::string> manifest_bytes =
+      ReadFileToString((dir / kManifestFile).string());
+  if (!manifest_bytes.ok()) {
+    return absl::DataLossError(absl::StrCat(
+        kManifestFile, ": cannot read: ", manifest_bytes.status().message()));
+  }
+  auto bundle = std::make_shared<ModelBundle>();
+  SHOPML_ASSIGN_OR_RETURN(bundle->manifest, DecodeManifest(*manifest_bytes));
+  const model::v1::Manifest& manifest = bundle->manifest;
+  if (manifest.format_version() != kManifestFormatVersion) {
+    return absl::DataLossError(absl::StrCat("MANIFEST: unknown format_version ",
+                                            manifest.format_version()));
+  }
+  if (manifest.version() != version) {
+    return absl::DataLossError(absl::StrCat("MANIFEST: names version \"",
+                                            manifest.version(),
+                                            "\", directory is ", version));
+  }
+  SHOPML_ASSIGN_OR_RETURN(auto files, ReadVerified(dir, manifest));
+  SHOPML_ASSIGN_OR_RETURN(
+      bundle->popularity,
+      (ParseModel<PopularityModel, model::v1::PopularityModel>(
+          files, kPopularityFile)));
+  SHOPML_ASSIGN_OR_RETURN(
+      bundle->cooccurrence,
+      (ParseModel<CooccurrenceModel, model::v1::CooccurrenceModel>(
+          files, kCooccurrenceFile)));
+  SHOPML_ASSIGN_OR_RETURN(
+      bundle->conversion_rate,
+      (ParseModel<ConversionRate, model::v1::ConversionRate>(
+          files, kConversionRateFile)));
+  if (files.contains(kBiasBaselineFile)) {
+    SHOPML_ASSIGN_OR_RETURN(bundle->bias_baseline,
+                            (ParseModel<BiasBaseline, model::v1::BiasBaseline>(
+                                files, kBiasBaselineFile)));
+  }
+  if (bundle->popularity.num_categories() !=
+      static_cast<uint32_t>(manifest.category_names_size())) {
+    return absl::DataLossError(absl::StrCat(
+        kPopularityFile, ": ", bundle->popularity.num_categories(),
+        " categories, manifest names ", manifest.category_names_size()));
+  }
+  bundle->category_names.assign(manifest.category_names().begin(),
+                                manifest.category_names().end());
+  return std::shared_ptr<const ModelBundle>(std::move(bundle));
+}
+
+absl::StatusOr<std::vector<std::string>> ModelBundle::ListVersions(
+    const std::string& models_dir) {
+  std::vector<std::string> versions;
+  std::error_code error;
+  if (!fs::exists(models_dir, error)) return versions;
+  fs::directory_iterator it(models_dir, error);
+  if (error) return FsError("list", models_dir, error);
+  for (; it != fs::directory_iterator(); it.increment(error)) {
+    const std::string name = it->path().filename().string();
+    std::error_code ignored;
+    if (IsValidVersion(name) && it->is_directory(ignored) &&
+        fs::is_regular_file(it->path() / kManifestFile, ignored)) {
+      versions.push_back(name);
+    }
+  }
+  if (error) return FsError("list", models_dir, error);
+  std::sort(versions.begin(), versions.end(), std::greater<>());
+  return versions;
+}
+
+absl::StatusOr<std::shared_ptr<const ModelBundle>> ModelBundle::LoadNewest(
+    const std::string& models_dir, std::vector<std::string>* skipped) {
+  SHOPML_ASSIGN_OR_RETURN(std::vector<std::string> versions,
+                          ListVersions(models_dir));
+  std::vector<std::string> failures;
+  for (const std::string& version : versions) {
+    absl::StatusOr<std::shared_ptr<const ModelBundle>> bundle =
+        Load(models_dir, version);
+    if (bundle.ok()) return bundle;
+    failures.push_back(absl::StrCat(version, ": ", bundle.status().message()));
+    if (skipped != nullptr) skipped->push_back(version);
+  }
+  return absl::NotFoundError(
+      failures.empty()
+          ? absl::StrCat("no model bundle in ", models_dir)
+          : absl::StrCat("no valid model bundle in ", models_dir, " (",
+                         absl::StrJoin(failures, "; "), ")"));
+}
+
+absl::Status ModelBundle::Publish(const std::string& models_dir) {
+  const std::string& version = manifest.version();
+  if (!IsValidVersion(version)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "manifest.version: \"", version,
+        "\" must be 1-128 bytes of letters, digits, '.', '_', '-', not "
+        "starting with '.'"));
+  }
+  if (popularity.num_categories() != category_names.size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("category_names: ", category_names.size(),
+                     " names, but popularity was trained with ",
+                     popularity.num_categories(), " categories"));
+  }
+  const fs::path root(models_dir);
+  const fs::path final_dir = root / version;
+  const fs::path tmp_dir = root / absl::StrCat(".tmp-", version);
+  std::error_code error;
+  fs::create_directories(root, error);
+  if (error) return FsError("create", root, error);
+  if (fs::exists(final_dir, error)) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("bundle ", version, " already exists in ", models_dir));
+  }
+  fs::remove_all(tmp_dir, error);
+  if (error) return FsError("remove", tmp_dir, error);
+  fs::create_directory(tmp_dir, error);
+  if (error) return FsError("create", tmp_dir, error);
+
+  model::v1::Manifest written = manifest;
+  written.set_format_version(kManifestFormatVersion);
+  written.clear_category_names();
+  for (const std::string& name : category_names) {
+    written.add_category_names(name);
+  }
+  written.clear_files();
+  SHOPML_RETURN_IF_ERROR(
+      WriteModelFile(tmp_dir, kPopularityFile, popularity.ToProto(), written));
+  SHOPML_RETURN_IF_ERROR(WriteModelFile(tmp_dir, kCooccurrenceFile,
+                                        cooccurrence.ToProto(), written));
+  if (bias_baseline.has_value()) {
+    SHOPML_RETURN_IF_ERROR(WriteModelFile(tmp_dir, kBiasBaselineFile,
+                                          bias_baseline->ToProto(), written));
+  }
+  SHOPML_RETURN_IF_ERROR(WriteModelFile(tmp_dir, kConversionRateFile,
+                                        conversion_rate.ToProto(), written));
+  SHOPML_ASSIGN_OR_RETURN(const std::string json, ManifestToJson(written));
+  SHOPML_RETURN_IF_ERROR(
+      WriteFileSynced((tmp_dir / kManifestJsonFile).string(), json));
+  SHOPML_RETURN_IF_ERROR(WriteFileSynced((tmp_dir / kManifestFile).string(),
+                                         EncodeManifest(written)));
+  SHOPML_RETURN_IF_ERROR(SyncDirectory(tmp_dir.string()));
+  fs::rename(tmp_dir, final_dir, error);
+  if (error) return FsError("rename", tmp_dir, error);
+  SHOPML_RETURN_IF_ERROR(SyncDirectory(root.string()));
+  manifest = std::move(written);
+  return absl::OkStatus();
+}
+
+}  // namespace shopml::core

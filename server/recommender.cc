@@ -1,0 +1,239 @@
+#include "server/recommender.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/random/random.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/types/span.h"
+#include "core/util/status_macros.h"
+#include "server/candidate_selector.h"
+#include "server/item_filter.h"
+#include "server/popularity_fill.h"
+#include "server/user_profile.h"
+
+namespace shopml::server {
+namespace {
+
+// Vote of a context item: what the user looks at now counts like a purchase
+// made this instant.
+constexpr double kContextWeight = 1.0;
+
+// A neighbour of the user's recent or context items with its summed votes.
+struct NeighborCandidate {
+  uint32_t item = 0;
+  double score = 0;
+  double from_context = 0;  // The part of `score` voted by context items.
+};
+
+std::vector<NeighborCandidate> AggregateNeighbors(
+    const core::CooccurrenceModel& model, absl::Span<const WeightedItem> recent,
+    absl::Span<const uint32_t> context) {
+  absl::flat_hash_map<uint32_t, NeighborCandidate> votes;
+  const auto vote = [&](uint32_t source, double weight, bool is_context) {
+    for (const core::Neighbor& neighbor : model.Neighbors(source)) {
+      NeighborCandidate& candidate = votes[neighbor.item];
+      candidate.item = neighbor.item;
+      candidate.score += weight * neighbor.score;
+      if (is_context) candidate.from_context += weight * neighbor.score;
+    }
+  };
+  for (const WeightedItem& source : recent) {
+    vote(source.item, source.weight, /*is_context=*/false);
+  }
+  for (uint32_t source : context) {
+    vote(source, kContextWeight, /*is_context=*/true);
+  }
+  std::vector<NeighborCandidate> ranked;
+  ranked.reserve(votes.size());
+  for (const auto& [item, candidate] : votes) ranked.push_back(candidate);
+  std::sort(ranked.begin(), ranked.end(),
+            [](const NeighborCandidate& a, const NeighborCandidate& b) {
+              return a.score != b.score ? a.score > b.score : a.item < b.item;
+            });
+  return ranked;
+}
+
+// Offers the ranked neighbours as the first stage of `selector`.
+absl::Status OfferNeighbors(absl::Span<const NeighborCandidate> ranked,
+                            CandidateSelector* selector) {
+  if (ranked.empty()) return absl::OkStatus();
+  selector->BeginStage(ranked.front().score);
+  for (const NeighborCandidate& candidate : ranked) {
+    if (selector->full()) break;
+    const v1::Reason reason = candidate.from_context * 2 > candidate.score
+                                  ? v1::REASON_SIMILAR_TO_CONTEXT
+                                  : v1::REASON_SIMILAR_TO_RECENT;
+    SHOPML_RETURN_IF_ERROR(
+        selector->Offer(candidate.item, candidate.score, reason).status());
+  }
+  return absl::OkStatus();
+}
+
+// Dense ids of the context items the store knows; unknown ones are ignored.
+absl::StatusOr<std::vector<uint32_t>> ResolveContext(
+    const storage::Store& store, absl::Span<const std::string> ids) {
+  std::vector<uint32_t> items;
+  for (const std::string& id : ids) {
+    absl::StatusOr<uint32_t> item = store.FindItem(id);
+    if (item.ok()) {
+      if (std::find(items.begin(), items.end(), *item) == items.end()) {
+        items.push_back(*item);
+      }
+    } else if (!absl::IsNotFound(item.status())) {
+      return item.status();
+    }
+  }
+  return items;
+}
+
+template <typename Response>
+void SetModel(const core::ModelBundle& bundle, const char* name,
+              Response* response) {
+  response->mutable_model()->set_name(name);
+  response->mutable_model()->set_version(bundle.version());
+}
+
+void AddItems(const storage::Store& store,
+              const std::vector<SelectedItem>& selected,
+              v1::RecommendResponse* response) {
+  for (const SelectedItem& item : selected) {
+    v1::RecommendedItem* out = response->add_items();
+    out->set_item_id(store.ItemId(item.item));
+    out->set_score(item.score);
+    out->set_reason(item.reason);
+    out->set_category(item.category);
+  }
+}
+
+void AddItems(const storage::Store& store,
+              const std::vector<SelectedItem>& selected,
+              v1::SimilarItemsResponse* response) {
+  for (const SelectedItem& item : selected) {
+    v1::SimilarItem* out = response->add_items();
+    out->set_item_id(store.ItemId(item.item));
+    out->set_score(item.score);
+    out->set_reason(item.reason);
+    out->set_category(item.category);
+  }
+}
+
+}  // namespace
+
+std::string NewRecommendationId() {
+  absl::BitGen gen;
+  return absl::StrFormat("%016x%016x", absl::Uniform<uint64_t>(gen),
+                         absl::Uniform<uint64_t>(gen));
+}
+
+Recommender::Recommender(const storage::Store& store, int history_events)
+    : store_(&store),
+      history_events_(static_cast<size_t>(std::max(history_events, 1))) {}
+
+absl::StatusOr<std::vector<storage::StoredEvent>> Recommender::ReadHistory(
+    const std::string& user_id, bool whole_history) const {
+  absl::StatusOr<uint32_t> user = store_->FindUser(user_id);
+  if (absl::IsNotFound(user.status())) {
+    return std::vector<storage::StoredEvent>();
+  }
+  if (!user.ok()) return user.status();
+  return store_->UserEvents(*user, whole_history ? 0 : history_events_);
+}
+
+absl::StatusOr<v1::RecommendResponse> Recommender::Recommend(
+    const core::ModelBundle& bundle, const RecommendQuery& query) const {
+  const bool whole_history = ItemFilter::NeedsUserHistory(query.filter);
+  SHOPML_ASSIGN_OR_RETURN(std::vector<storage::StoredEvent> history,
+                          ReadHistory(query.user_id, whole_history));
+  const absl::Span<const storage::StoredEvent> recent =
+      absl::MakeConstSpan(history).first(
+          std::min(history.size(), history_events_));
+  SHOPML_ASSIGN_OR_RETURN(
+      ItemFilter filter,
+      ItemFilter::Create(*store_, query.filter,
+                         whole_history
+                             ? absl::MakeConstSpan(history)
+                             : absl::Span<const storage::StoredEvent>()));
+  SHOPML_ASSIGN_OR_RETURN(std::vector<uint32_t> context,
+                          ResolveContext(*store_, query.context_item_ids));
+  for (uint32_t item : context) filter.Exclude(item);
+  SHOPML_ASSIGN_OR_RETURN(UserProfile profile,
+                          BuildUserProfile(recent, &filter));
+
+  std::vector<NeighborCandidate> neighbors;
+  if (query.model != v1::RECOMMEND_MODEL_POPULARITY) {
+    neighbors = AggregateNeighbors(bundle.cooccurrence, profile.items, context);
+  }
+  const bool cooccurrence_primary =
+      query.model == v1::RECOMMEND_MODEL_COOCCURRENCE || !neighbors.empty();
+
+  CandidateSelector selector(static_cast<size_t>(query.k), &filter);
+  SHOPML_RETURN_IF_ERROR(OfferNeighbors(neighbors, &selector));
+  const size_t from_neighbors = selector.size();
+  SHOPML_RETURN_IF_ERROR(
+      OfferPopularInCategories(bundle, profile.categories, &selector));
+  SHOPML_RETURN_IF_ERROR(OfferPopular(bundle, &selector));
+  const size_t from_popularity = selector.size();
+  SHOPML_RETURN_IF_ERROR(OfferCatalog(*store_, &selector));
+
+  v1::RecommendResponse response;
+  response.set_recommendation_id(NewRecommendationId());
+  AddItems(*store_, selector.items(), &response);
+  SetModel(bundle,
+           cooccurrence_primary ? kCooccurrenceModelName : kPopularityModelName,
+           &response);
+  response.set_fallback_used(cooccurrence_primary
+                                 ? selector.size() > from_neighbors
+                                 : selector.size() > from_popularity);
+  response.set_cold_start(recent.empty());
+  return response;
+}
+
+absl::StatusOr<v1::SimilarItemsResponse> Recommender::SimilarItems(
+    const core::ModelBundle& bundle, const SimilarItemsQuery& query) const {
+  absl::StatusOr<uint32_t> item = store_->FindItem(query.item_id);
+  if (absl::IsNotFound(item.status())) {
+    return absl::NotFoundError(
+        absl::StrCat("item_id: unknown item '", query.item_id, "'"));
+  }
+  if (!item.ok()) return item.status();
+
+  std::vector<storage::StoredEvent> history;
+  if (!query.user_id.empty() && ItemFilter::NeedsUserHistory(query.filter)) {
+    SHOPML_ASSIGN_OR_RETURN(history,
+                            ReadHistory(query.user_id, /*whole_history=*/true));
+  }
+  SHOPML_ASSIGN_OR_RETURN(ItemFilter filter,
+                          ItemFilter::Create(*store_, query.filter, history));
+  filter.Exclude(*item);
+
+  CandidateSelector selector(static_cast<size_t>(query.k), &filter);
+  selector.BeginRawStage();
+  for (const core::Neighbor& neighbor : bundle.cooccurrence.Neighbors(*item)) {
+    if (selector.full()) break;
+    SHOPML_RETURN_IF_ERROR(
+        selector
+            .Offer(neighbor.item, neighbor.score, v1::REASON_BOUGHT_TOGETHER)
+            .status());
+  }
+  const size_t from_neighbors = selector.size();
+  SHOPML_ASSIGN_OR_RETURN(ItemInfo info, filter.Info(*item));
+  if (!info.category.empty()) {
+    const PreferredCategory same_category[] = {{info.category, 1.0}};
+    SHOPML_RETURN_IF_ERROR(
+        OfferPopularInCategories(bundle, same_category, &selector));
+  }
+  SHOPML_RETURN_IF_ERROR(OfferPopular(bundle, &selector));
+  SHOPML_RETURN_IF_ERROR(OfferCatalog(*store_, &selector));
+
+  v1::SimilarItemsResponse response;
+  AddItems(*store_, selector.items(), &response);
+  SetModel(bundle, kCooccurrenceModelName, &response);
+  response.set_fallback_used(selector.size() > from_neighbors);
+  return response;
+}
+
+}  // namespace shopml::server

@@ -1,0 +1,92 @@
+// Recommender: the logic of Recommend ("recommended for you") and
+// SimilarItems ("customers also bought") over one model bundle and the store.
+// It takes validated plain queries and returns the API answer, so the gRPC
+// handlers stay thin.
+//
+// Recommend, default model: the user's recent history (the last
+// `history_events` events) and the request's context items vote for their
+// bought-together neighbours, each vote weighted by the source's recency and
+// event type (UserProfile) times the similarity; context items vote with
+// weight 1 and are never recommended themselves. When those neighbours do not
+// fill `k`, popular items of the user's favourite categories and then of the
+// whole shop fill the list (fallback_used). Without neighbours at all the
+// answer is popularity's. RECOMMEND_MODEL_POPULARITY skips the neighbours;
+// RECOMMEND_MODEL_COOCCURRENCE keeps "cooccurrence" as the primary model even
+// when it has nothing to offer. Unknown users, and users without events, are
+// a cold start.
+//
+// SimilarItems: the item's bought-together neighbours, then popular items of
+// its category, then of the shop; never the item itself.
+//
+// Both apply the request's ItemFilter during selection and end, if still
+// short, with every item of the store in id order, so they return exactly `k`
+// items whenever `k` eligible items exist.
+//
+// Thread safety: immutable after construction; safe to share. The store must
+// outlive it.
+#ifndef SHOPML_SERVER_RECOMMENDER_H_
+#define SHOPML_SERVER_RECOMMENDER_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/bundle/bundle.h"
+#include "shopml/v1/recommendation_service.pb.h"
+#include "storage/store.h"
+
+namespace shopml::server {
+
+// Model names reported in ModelRef.name.
+inline constexpr char kPopularityModelName[] = "popularity";
+inline constexpr char kCooccurrenceModelName[] = "cooccurrence";
+
+// A validated Recommend request.
+struct RecommendQuery {
+  std::string user_id;
+  int k = 10;  // >= 1.
+  v1::ItemFilter filter;
+  std::vector<std::string> context_item_ids;
+  v1::RecommendModel model = v1::RECOMMEND_MODEL_UNSPECIFIED;
+};
+
+// A validated SimilarItems request.
+struct SimilarItemsQuery {
+  std::string item_id;
+  int k = 10;  // >= 1.
+  v1::ItemFilter filter;
+  std::string user_id;  // Empty: no user-based filtering.
+};
+
+class Recommender {
+ public:
+  // `history_events`: events per user read as recent history, >= 1.
+  Recommender(const storage::Store& store, int history_events);
+
+  // Never fails for an unknown user (cold start) or unknown context items
+  // (ignored). Errors are the store's.
+  absl::StatusOr<v1::RecommendResponse> Recommend(
+      const core::ModelBundle& bundle, const RecommendQuery& query) const;
+
+  // NotFound "item_id: unknown item '<id>'" for an item the store has never
+  // seen. An unknown user_id filters nothing. Errors are otherwise the
+  // store's.
+  absl::StatusOr<v1::SimilarItemsResponse> SimilarItems(
+      const core::ModelBundle& bundle, const SimilarItemsQuery& query) const;
+
+ private:
+  // The user's events, newest first: all of them when the filter needs the
+  // whole history, else the recent ones. Empty for an unknown user.
+  absl::StatusOr<std::vector<storage::StoredEvent>> ReadHistory(
+      const std::string& user_id, bool whole_history) const;
+
+  const storage::Store* store_;
+  const size_t history_events_;
+};
+
+// A fresh 128-bit random id, as 32 lowercase hex digits.
+std::string NewRecommendationId();
+
+}  // namespace shopml::server
+
+#endif  // SHOPML_SERVER_RECOMMENDER_H_

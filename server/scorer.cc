@@ -1,0 +1,60 @@
+#include "server/scorer.h"
+
+#include <cstdint>
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "server/validation.h"
+
+namespace shopml::server {
+
+Scorer::Scorer(const storage::Store& store) : store_(&store) {}
+
+absl::StatusOr<v1::ScoreResponse> Scorer::Score(const core::ModelBundle& bundle,
+                                                const ScoreQuery& query) const {
+  const bool rating = query.target == v1::SCORE_TARGET_RATING;
+  if (rating && !bundle.bias_baseline.has_value()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "target: model bundle ", bundle.version(),
+        " has no rating model (its training data held no ratings)"));
+  }
+
+  std::vector<uint32_t> items;
+  items.reserve(query.item_ids.size());
+  for (size_t i = 0; i < query.item_ids.size(); ++i) {
+    absl::StatusOr<uint32_t> item = store_->FindItem(query.item_ids[i]);
+    if (absl::IsNotFound(item.status())) {
+      return absl::NotFoundError(
+          absl::StrCat(FieldPath("item_ids", static_cast<int>(i)),
+                       ": unknown item '", query.item_ids[i], "'"));
+    }
+    if (!item.ok()) return item.status();
+    items.push_back(*item);
+  }
+
+  std::optional<uint32_t> user;
+  if (rating) {
+    absl::StatusOr<uint32_t> found = store_->FindUser(query.user_id);
+    if (found.ok()) {
+      user = *found;
+    } else if (!absl::IsNotFound(found.status())) {
+      return found.status();
+    }
+  }
+
+  v1::ScoreResponse response;
+  for (size_t i = 0; i < items.size(); ++i) {
+    v1::ItemScore* score = response.add_scores();
+    score->set_item_id(query.item_ids[i]);
+    score->set_prediction(rating ? bundle.bias_baseline->Predict(user, items[i])
+                                 : bundle.conversion_rate.Predict(items[i]));
+  }
+  response.mutable_model()->set_name(rating ? kBiasBaselineModelName
+                                            : kConversionRateModelName);
+  response.mutable_model()->set_version(bundle.version());
+  response.set_target(rating ? v1::SCORE_TARGET_RATING
+                             : v1::SCORE_TARGET_PURCHASE_PROBABILITY);
+  return response;
+}
+
+}  // namespace shopml::server

@@ -1,0 +1,54 @@
+// Scorer: the logic of Score. For one user and a list of items it predicts a
+// rating (BiasBaseline: global mean + user bias + item bias) or a purchase
+// probability (ConversionRate: the item's conversion rate shrunk toward its
+// category's), in the order of the request.
+//
+// Unknown users are scored as the average user (user bias 0); items known to
+// the store but newer than the bundle get the item-free prediction (item bias
+// 0, the shop's conversion rate).
+//
+// Thread safety: immutable after construction; safe to share. The store must
+// outlive it.
+#ifndef SHOPML_SERVER_SCORER_H_
+#define SHOPML_SERVER_SCORER_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/bundle/bundle.h"
+#include "shopml/v1/recommendation_service.pb.h"
+#include "storage/store.h"
+
+namespace shopml::server {
+
+// Model names reported in ModelRef.name.
+inline constexpr char kBiasBaselineModelName[] = "bias_baseline";
+inline constexpr char kConversionRateModelName[] = "conversion_rate";
+
+// A validated Score request.
+struct ScoreQuery {
+  std::string user_id;
+  std::vector<std::string> item_ids;  // Non-empty.
+  // SCORE_TARGET_RATING or SCORE_TARGET_PURCHASE_PROBABILITY (UNSPECIFIED is
+  // resolved to the latter by the caller or here).
+  v1::ScoreTarget target = v1::SCORE_TARGET_PURCHASE_PROBABILITY;
+};
+
+class Scorer {
+ public:
+  explicit Scorer(const storage::Store& store);
+
+  // NotFound "item_ids[<i>]: unknown item '<id>'" for the first item the
+  // store has never seen; FailedPrecondition when a rating is asked of a
+  // bundle without a rating model. Errors are otherwise the store's.
+  absl::StatusOr<v1::ScoreResponse> Score(const core::ModelBundle& bundle,
+                                          const ScoreQuery& query) const;
+
+ private:
+  const storage::Store* store_;
+};
+
+}  // namespace shopml::server
+
+#endif  // SHOPML_SERVER_SCORER_H_

@@ -1,0 +1,82 @@
+#include "server/services/ingest_service.h"
+
+#include <chrono>
+
+#include "absl/time/clock.h"
+#include "server/services/ingest_requests.h"
+#include "server/status_util.h"
+
+namespace shopml::server {
+namespace {
+
+RpcMetrics* MethodMetrics(const ServiceContext& context, const char* method) {
+  return context.metrics->Rpc(v1::IngestService::service_full_name(), method);
+}
+
+}  // namespace
+
+IngestServiceImpl::IngestServiceImpl(const ServiceContext& context)
+    : context_(context),
+      upsert_items_rpc_(MethodMetrics(context, "UpsertItems")),
+      upsert_users_rpc_(MethodMetrics(context, "UpsertUsers")),
+      record_events_rpc_(MethodMetrics(context, "RecordEvents")),
+      record_sales_rpc_(MethodMetrics(context, "RecordSales")) {}
+
+absl::StatusOr<storage::WriteResult> IngestServiceImpl::Write(
+    const absl::StatusOr<storage::WriteBatchInput>& batch) {
+  if (!batch.ok()) return batch.status();
+  const auto start = std::chrono::steady_clock::now();
+  absl::StatusOr<storage::WriteResult> result = context_.store->Write(*batch);
+  context_.metrics->RecordStoreWrite(std::chrono::steady_clock::now() - start,
+                                     result.ok());
+  return result;
+}
+
+grpc::ServerUnaryReactor* IngestServiceImpl::UpsertItems(
+    grpc::CallbackServerContext* context, const v1::UpsertItemsRequest* request,
+    v1::UpsertItemsResponse* response) {
+  RpcScope scope(upsert_items_rpc_);
+  absl::StatusOr<storage::WriteResult> result =
+      Write(ItemsBatch(*request, context_.config->max_batch, absl::Now()));
+  if (result.ok()) {
+    response->set_upserted(request->items_size());
+    response->set_created(result->items_created);
+  }
+  return FinishUnary(context, result.status(), scope);
+}
+
+grpc::ServerUnaryReactor* IngestServiceImpl::UpsertUsers(
+    grpc::CallbackServerContext* context, const v1::UpsertUsersRequest* request,
+    v1::UpsertUsersResponse* response) {
+  RpcScope scope(upsert_users_rpc_);
+  absl::StatusOr<storage::WriteResult> result =
+      Write(UsersBatch(*request, context_.config->max_batch, absl::Now()));
+  if (result.ok()) {
+    response->set_upserted(request->users_size());
+    response->set_created(result->users_created);
+  }
+  return FinishUnary(context, result.status(), scope);
+}
+
+grpc::ServerUnaryReactor* IngestServiceImpl::RecordEvents(
+    grpc::CallbackServerContext* context,
+    const v1::RecordEventsRequest* request,
+    v1::RecordEventsResponse* response) {
+  RpcScope scope(record_events_rpc_);
+  absl::StatusOr<storage::WriteResult> result =
+      Write(EventsBatch(*request, context_.config->max_batch, absl::Now()));
+  if (result.ok()) response->set_recorded(request->events_size());
+  return FinishUnary(context, result.status(), scope);
+}
+
+grpc::ServerUnaryReactor* IngestServiceImpl::RecordSales(
+    grpc::CallbackServerContext* context, const v1::RecordSalesRequest* request,
+    v1::RecordSalesResponse* response) {
+  RpcScope scope(record_sales_rpc_);
+  absl::StatusOr<storage::WriteResult> result =
+      Write(SalesBatch(*request, context_.config->max_batch));
+  if (result.ok()) response->set_recorded(request->sales_size());
+  return FinishUnary(context, result.status(), scope);
+}
+
+}  // namespace shopml::server

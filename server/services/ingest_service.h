@@ -1,0 +1,55 @@
+// IngestServiceImpl: shopml.v1.IngestService. Each request is validated whole,
+// converted into one storage::WriteBatchInput (see ingest_requests.h) and
+// applied with one atomic Store::Write, so a request is stored entirely or not
+// at all. Works without a model bundle.
+//
+// Thread safety: handlers run concurrently on gRPC's callback threads; the
+// Store serialises writes.
+#ifndef SHOPML_SERVER_SERVICES_INGEST_SERVICE_H_
+#define SHOPML_SERVER_SERVICES_INGEST_SERVICE_H_
+
+#include "absl/status/statusor.h"
+#include "server/metrics.h"
+#include "server/service_context.h"
+#include "shopml/v1/ingest_service.grpc.pb.h"
+
+namespace shopml::server {
+
+class IngestServiceImpl final : public v1::IngestService::CallbackService {
+ public:
+  // REQUIRES: context.config, context.store and context.metrics are set and
+  // outlive the service.
+  explicit IngestServiceImpl(const ServiceContext& context);
+
+  grpc::ServerUnaryReactor* UpsertItems(
+      grpc::CallbackServerContext* context,
+      const v1::UpsertItemsRequest* request,
+      v1::UpsertItemsResponse* response) override;
+  grpc::ServerUnaryReactor* UpsertUsers(
+      grpc::CallbackServerContext* context,
+      const v1::UpsertUsersRequest* request,
+      v1::UpsertUsersResponse* response) override;
+  grpc::ServerUnaryReactor* RecordEvents(
+      grpc::CallbackServerContext* context,
+      const v1::RecordEventsRequest* request,
+      v1::RecordEventsResponse* response) override;
+  grpc::ServerUnaryReactor* RecordSales(
+      grpc::CallbackServerContext* context,
+      const v1::RecordSalesRequest* request,
+      v1::RecordSalesResponse* response) override;
+
+ private:
+  // Store::Write with its latency and outcome recorded.
+  absl::StatusOr<storage::WriteResult> Write(
+      const absl::StatusOr<storage::WriteBatchInput>& batch);
+
+  const ServiceContext context_;
+  RpcMetrics* const upsert_items_rpc_;
+  RpcMetrics* const upsert_users_rpc_;
+  RpcMetrics* const record_events_rpc_;
+  RpcMetrics* const record_sales_rpc_;
+};
+
+}  // namespace shopml::server
+
+#endif  // SHOPML_SERVER_SERVICES_INGEST_SERVICE_H_

@@ -1,0 +1,96 @@
+#include "server/services/recommendation_service.h"
+
+#include <memory>
+
+#include "core/util/status_macros.h"
+#include "server/services/recommendation_requests.h"
+#include "server/status_util.h"
+
+namespace shopml::server {
+namespace {
+
+RpcMetrics* MethodMetrics(const ServiceContext& ctx, const char* method) {
+  return ctx.metrics->Rpc(v1::RecommendationService::service_full_name(),
+                          method);
+}
+
+absl::Status CancelledStatus() {
+  return absl::CancelledError("the call was cancelled before it started");
+}
+
+}  // namespace
+
+RecommendationServiceImpl::RecommendationServiceImpl(const ServiceContext& ctx)
+    : ctx_(ctx),
+      recommender_(*ctx.store, ctx.config->history_events),
+      scorer_(*ctx.store),
+      recommend_rpc_(MethodMetrics(ctx, "Recommend")),
+      similar_items_rpc_(MethodMetrics(ctx, "SimilarItems")),
+      score_rpc_(MethodMetrics(ctx, "Score")) {}
+
+grpc::ServerUnaryReactor* RecommendationServiceImpl::Recommend(
+    grpc::CallbackServerContext* context, const v1::RecommendRequest* request,
+    v1::RecommendResponse* response) {
+  RpcScope scope(recommend_rpc_);
+  const absl::Status status = context->IsCancelled()
+                                  ? CancelledStatus()
+                                  : DoRecommend(*request, response);
+  return FinishUnary(context, status, scope);
+}
+
+grpc::ServerUnaryReactor* RecommendationServiceImpl::SimilarItems(
+    grpc::CallbackServerContext* context,
+    const v1::SimilarItemsRequest* request,
+    v1::SimilarItemsResponse* response) {
+  RpcScope scope(similar_items_rpc_);
+  const absl::Status status = context->IsCancelled()
+                                  ? CancelledStatus()
+                                  : DoSimilarItems(*request, response);
+  return FinishUnary(context, status, scope);
+}
+
+grpc::ServerUnaryReactor* RecommendationServiceImpl::Score(
+    grpc::CallbackServerContext* context, const v1::ScoreRequest* request,
+    v1::ScoreResponse* response) {
+  RpcScope scope(score_rpc_);
+  const absl::Status status =
+      context->IsCancelled() ? CancelledStatus() : DoScore(*request, response);
+  return FinishUnary(context, status, scope);
+}
+
+absl::Status RecommendationServiceImpl::DoRecommend(
+    const v1::RecommendRequest& request, v1::RecommendResponse* response) {
+  SHOPML_ASSIGN_OR_RETURN(RecommendQuery query,
+                          ParseRecommendRequest(request, *ctx_.config));
+  SHOPML_ASSIGN_OR_RETURN(std::shared_ptr<const core::ModelBundle> bundle,
+                          ctx_.models->RequireCurrent());
+  SHOPML_ASSIGN_OR_RETURN(*response, recommender_.Recommend(*bundle, query));
+  if (response->cold_start()) ctx_.metrics->RecordColdStart();
+  if (response->fallback_used()) {
+    ctx_.metrics->RecordRecommendFallback(response->model().name());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RecommendationServiceImpl::DoSimilarItems(
+    const v1::SimilarItemsRequest& request,
+    v1::SimilarItemsResponse* response) {
+  SHOPML_ASSIGN_OR_RETURN(SimilarItemsQuery query,
+                          ParseSimilarItemsRequest(request, *ctx_.config));
+  SHOPML_ASSIGN_OR_RETURN(std::shared_ptr<const core::ModelBundle> bundle,
+                          ctx_.models->RequireCurrent());
+  SHOPML_ASSIGN_OR_RETURN(*response, recommender_.SimilarItems(*bundle, query));
+  return absl::OkStatus();
+}
+
+absl::Status RecommendationServiceImpl::DoScore(const v1::ScoreRequest& request,
+                                                v1::ScoreResponse* response) {
+  SHOPML_ASSIGN_OR_RETURN(ScoreQuery query,
+                          ParseScoreRequest(request, *ctx_.config));
+  SHOPML_ASSIGN_OR_RETURN(std::shared_ptr<const core::ModelBundle> bundle,
+                          ctx_.models->RequireCurrent());
+  SHOPML_ASSIGN_OR_RETURN(*response, scorer_.Score(*bundle, query));
+  return absl::OkStatus();
+}
+
+}  // namespace shopml::server

@@ -1,0 +1,326 @@
+#include "server/trainer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_format.h"
+#include "core/eval/recommendation_eval.h"
+#include "core/eval/time_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/server/temp_dir.h"
+#include "tests/testing/status_matchers.h"
+
+namespace shopml::server {
+namespace {
+
+using ::shopml::server::testing::TempDir;
+using ::shopml::testing::StatusIs;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
+
+constexpr int64_t kDay = int64_t{86400} * 1000000;
+constexpr int64_t kStart = int64_t{1767225600} * 1000000;  // 2026-01-01.
+constexpr int kUsers = 200;
+constexpr int kItems = 40;
+
+std::string ItemId(int i) { return absl::StrFormat("sku-%02d", i); }
+std::string UserId(int u) { return absl::StrFormat("u-%03d", u); }
+
+storage::EventInput Event(int user, int item, storage::EventKind kind,
+                          int64_t time, double rating = 0) {
+  storage::EventInput e;
+  e.user_id = UserId(user);
+  e.item_id = ItemId(item);
+  e.kind = kind;
+  e.time_micros = time;
+  e.rating = rating;
+  return e;
+}
+
+std::unique_ptr<storage::Store> OpenStore(const std::string& path) {
+  storage::StoreOptions options;
+  options.path = path;
+  options.sync = storage::SyncMode::kNoSync;
+  options.block_cache_bytes = 1 << 20;
+  absl::StatusOr<std::unique_ptr<storage::Store>> store =
+      storage::Store::Open(options);
+  EXPECT_THAT(store, shopml::testing::IsOk());
+  return store.ok() ? *std::move(store) : nullptr;
+}
+
+// A shop with planted structure: item i is chosen with probability
+// proportional to 1/(i+1) (popularity), items with even ids convert a view
+// into a purchase 60% of the time and odd ones 10% (conversion), and ratings
+// are 3 + user bias + item bias + noise (bias baseline). Categories are
+// "cat-a" .. "cat-d" by i % 4, so they separate even and odd items. sku-39 is
+// out of stock; sku-38 has no item record.
+void FillShop(storage::Store& store) {
+  storage::WriteBatchInput catalog;
+  for (int i = 0; i < kItems - 2; ++i) {
+    store::v1::ItemRecord item;
+    item.set_item_id(ItemId(i));
+    item.set_category(std::string("cat-") + static_cast<char>('a' + i % 4));
+    item.set_stock_status(1);
+    catalog.items.push_back(item);
+  }
+  store::v1::ItemRecord sold_out;
+  sold_out.set_item_id(ItemId(kItems - 1));
+  sold_out.set_category("cat-d");
+  sold_out.set_stock_status(2);
+  catalog.items.push_back(sold_out);
+  ASSERT_OK(store.Write(catalog).status());
+
+  std::mt19937 rng(42);
+  std::vector<double> weights;
+  for (int i = 0; i < kItems; ++i) weights.push_back(1.0 / (i + 1));
+  std::discrete_distribution<int> pick(weights.begin(), weights.end());
+  std::uniform_real_distribution<double> unit(0, 1);
+  std::normal_distribution<double> noise(0, 0.2);
+  std::vector<double> item_bias(kItems);
+  for (double& b : item_bias) b = unit(rng) * 2 - 1;
+  storage::WriteBatchInput batch;
+  for (int u = 0; u < kUsers; ++u) {
+    const double user_bias = unit(rng) - 0.5;
+    for (int k = 0; k < 6; ++k) {
+      const int item = pick(rng);
+      const int64_t t = kStart + static_cast<int64_t>(unit(rng) * 60 * kDay);
+      batch.events.push_back(Event(u, item, storage::EventKind::kView, t));
+      if (unit(rng) >= (item % 2 == 0 ? 0.6 : 0.1)) continue;
+      batch.events.push_back(
+          Event(u, item, storage::EventKind::kPurchase, t + 1000000));
+      const double r =
+          std::clamp(3 + user_bias + item_bias[item] + noise(rng), 1.0, 5.0);
+      batch.events.push_back(
+          Event(u, item, storage::EventKind::kRating, t + 2000000, r));
+    }
+    if (batch.events.size() > 500) {
+      ASSERT_OK(store.Write(batch).status());
+      batch.events.clear();
+    }
+  }
+  ASSERT_OK(store.Write(batch).status());
+}
+
+class TrainerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    store_ = OpenStore(dir_->Sub("store")).release();
+    ASSERT_NE(store_, nullptr);
+    FillShop(*store_);
+  }
+  static void TearDownTestSuite() {
+    delete store_;
+    delete dir_;
+  }
+
+  TrainerOptions Options(const std::string& version) const {
+    TrainerOptions options;
+    options.models_dir = models_.path();
+    options.version = version;
+    return options;
+  }
+  static const storage::Store& store() { return *store_; }
+
+  TempDir models_;
+  static TempDir* dir_;
+  static storage::Store* store_;
+};
+
+TempDir* TrainerTest::dir_ = nullptr;
+storage::Store* TrainerTest::store_ = nullptr;
+
+double Metric(const core::ModelBundle& bundle, const std::string& model,
+              const std::string& metric) {
+  for (const model::v1::ModelInfo& info : bundle.manifest.models()) {
+    if (info.name() != model) continue;
+    auto it = info.metrics().find(metric);
+    if (it != info.metrics().end()) return it->second;
+    ADD_FAILURE() << model << " has no metric " << metric;
+    return NAN;
+  }
+  ADD_FAILURE() << "no model " << model;
+  return NAN;
+}
+
+TEST_F(TrainerTest, ReadTrainingDataMapsCatalogueAndEvents) {
+  ASSERT_OK_AND_ASSIGN(core::Interactions data, ReadTrainingData(store()));
+  EXPECT_EQ(data.num_users, static_cast<uint32_t>(kUsers));
+  EXPECT_EQ(data.num_items, static_cast<uint32_t>(kItems));
+  EXPECT_THAT(data.catalog.category_names,
+              ElementsAre("cat-a", "cat-b", "cat-c", "cat-d"));
+  ASSERT_OK_AND_ASSIGN(uint32_t sku01, store().FindItem(ItemId(1)));
+  EXPECT_EQ(data.catalog.item_category[sku01], 1);
+  ASSERT_OK_AND_ASSIGN(uint32_t sold_out, store().FindItem(ItemId(39)));
+  EXPECT_FALSE(data.catalog.item_in_stock[sold_out]);
+  EXPECT_EQ(data.catalog.item_category[sold_out], 3);
+  ASSERT_OK_AND_ASSIGN(uint32_t no_record, store().FindItem(ItemId(38)));
+  EXPECT_TRUE(data.catalog.item_in_stock[no_record]);
+  EXPECT_EQ(data.catalog.item_category[no_record], core::Catalog::kNoCategory);
+  int64_t newest = 0;
+  for (const core::Interaction& e : data.events) {
+    newest = std::max(newest, e.time_micros);
+  }
+  EXPECT_EQ(data.now_micros, newest);
+}
+
+TEST_F(TrainerTest, PublishedBundleLoadsWithManifest) {
+  ASSERT_OK_AND_ASSIGN(std::string version,
+                       TrainAndPublish(store(), Options("20260301T000000Z")));
+  EXPECT_EQ(version, "20260301T000000Z");
+  ASSERT_OK_AND_ASSIGN(std::shared_ptr<const core::ModelBundle> bundle,
+                       core::ModelBundle::Load(models_.path(), version));
+  const model::v1::Manifest& manifest = bundle->manifest;
+  EXPECT_EQ(manifest.snapshot().num_users(), static_cast<uint32_t>(kUsers));
+  EXPECT_EQ(manifest.snapshot().num_items(), static_cast<uint32_t>(kItems));
+  EXPECT_GT(manifest.snapshot().num_ratings(), 0u);
+  EXPECT_GT(manifest.snapshot().num_events(),
+            manifest.snapshot().num_ratings());
+  EXPECT_GT(manifest.trained_at(), kStart);
+  std::vector<std::string> names;
+  for (const model::v1::ModelInfo& info : manifest.models()) {
+    names.push_back(info.name());
+    EXPECT_FALSE(info.metrics().empty()) << info.name();
+    EXPECT_EQ(info.parameters().at("holdout_fraction"), "0.1");
+  }
+  EXPECT_THAT(names, ElementsAre("popularity", "cooccurrence", "bias_baseline",
+                                 "conversion_rate"));
+  EXPECT_THAT(bundle->category_names,
+              ElementsAre("cat-a", "cat-b", "cat-c", "cat-d"));
+  EXPECT_TRUE(bundle->bias_baseline.has_value());
+  EXPECT_EQ(bundle->popularity.num_items(), static_cast<uint32_t>(kItems));
+}
+
+// Expected HR@10 of ten items drawn at random from those a user has not
+// bought: 1 - C(n - r, 10) / C(n, 10) for r relevant of n candidates.
+double RandomHitRate(const core::Interactions& data) {
+  const core::TimeSplit split = core::SplitByTime(data, 0.1).value();
+  double sum = 0;
+  int users = 0;
+  for (const core::HeldOutUser& user :
+       core::HeldOutPurchases(split.train, split.test)) {
+    const double n = data.num_items - user.purchased_before.size();
+    const double r = user.relevant.size();
+    double miss = 1;
+    for (int k = 0; k < 10; ++k) miss *= std::max(0.0, (n - r - k) / (n - k));
+    sum += 1 - miss;
+    ++users;
+  }
+  return sum / users;
+}
+
+TEST_F(TrainerTest, PopularityBeatsRandomRecommendations) {
+  ASSERT_OK_AND_ASSIGN(core::ModelBundle bundle,
+                       TrainBundle(store(), Options("v1")));
+  ASSERT_OK_AND_ASSIGN(core::Interactions data, ReadTrainingData(store()));
+  const double random = RandomHitRate(data);
+  const double popularity = Metric(bundle, "popularity", "hr_at_10");
+  EXPECT_GT(popularity, 1.5 * random) << "random " << random;
+  EXPECT_GT(Metric(bundle, "popularity", "ndcg_at_10"), 0);
+  EXPECT_GT(Metric(bundle, "popularity", "eval_users"), 10);
+}
+
+TEST_F(TrainerTest, BiasBaselineBeatsGlobalMean) {
+  ASSERT_OK_AND_ASSIGN(core::ModelBundle bundle,
+                       TrainBundle(store(), Options("v1")));
+  EXPECT_LT(Metric(bundle, "bias_baseline", "rmse"),
+            Metric(bundle, "bias_baseline", "global_mean_rmse"));
+  EXPECT_LT(Metric(bundle, "bias_baseline", "mae"),
+            Metric(bundle, "bias_baseline", "global_mean_mae"));
+}
+
+TEST_F(TrainerTest, ConversionRateBeatsShopRate) {
+  ASSERT_OK_AND_ASSIGN(core::ModelBundle bundle,
+                       TrainBundle(store(), Options("v1")));
+  EXPECT_LT(Metric(bundle, "conversion_rate", "log_loss"),
+            Metric(bundle, "conversion_rate", "shop_rate_log_loss"));
+}
+
+TEST_F(TrainerTest, CooccurrenceRecordsRankingMetrics) {
+  ASSERT_OK_AND_ASSIGN(core::ModelBundle bundle,
+                       TrainBundle(store(), Options("v1")));
+  const double coverage = Metric(bundle, "cooccurrence", "coverage");
+  EXPECT_GT(coverage, 0);
+  EXPECT_LE(coverage, 1);
+  EXPECT_GE(Metric(bundle, "cooccurrence", "hr_at_10"), 0);
+}
+
+TEST_F(TrainerTest, ZeroHoldoutRecordsNoMetrics) {
+  TrainerOptions options = Options("v1");
+  options.holdout_fraction = 0;
+  ASSERT_OK_AND_ASSIGN(core::ModelBundle bundle, TrainBundle(store(), options));
+  for (const model::v1::ModelInfo& info : bundle.manifest.models()) {
+    EXPECT_TRUE(info.metrics().empty()) << info.name();
+  }
+}
+
+TEST_F(TrainerTest, DefaultVersionIsUtcTimestamp) {
+  ASSERT_OK_AND_ASSIGN(core::ModelBundle bundle,
+                       TrainBundle(store(), Options("")));
+  EXPECT_THAT(bundle.version(), MatchesRegex("[0-9]{8}T[0-9]{6}Z"));
+}
+
+TEST_F(TrainerTest, RejectsHoldoutFractionOfOne) {
+  TrainerOptions options = Options("v1");
+  options.holdout_fraction = 1;
+  EXPECT_THAT(TrainBundle(store(), options),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("holdout_fraction")));
+}
+
+TEST_F(TrainerTest, RejectsMalformedVersion) {
+  EXPECT_THAT(
+      TrainBundle(store(), Options("../v1")),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("version")));
+}
+
+TEST_F(TrainerTest, TrainAndPublishRequiresModelsDir) {
+  TrainerOptions options = Options("v1");
+  options.models_dir.clear();
+  EXPECT_THAT(
+      TrainAndPublish(store(), options),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("models_dir")));
+}
+
+TEST_F(TrainerTest, PublishingAnExistingVersionIsAlreadyExists) {
+  ASSERT_OK(TrainAndPublish(store(), Options("v1")).status());
+  EXPECT_THAT(TrainAndPublish(store(), Options("v1")),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("v1")));
+}
+
+TEST(TrainerEmptyStoreTest, EmptyStoreIsFailedPrecondition) {
+  TempDir dir;
+  std::unique_ptr<storage::Store> store = OpenStore(dir.Sub("store"));
+  ASSERT_NE(store, nullptr);
+  EXPECT_THAT(
+      TrainBundle(*store, TrainerOptions{}),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("no events")));
+}
+
+TEST(TrainerNoRatingsTest, BundleWithoutRatingsHasNoBiasBaseline) {
+  TempDir dir;
+  std::unique_ptr<storage::Store> store = OpenStore(dir.Sub("store"));
+  ASSERT_NE(store, nullptr);
+  storage::WriteBatchInput batch;
+  for (int u = 0; u < 5; ++u) {
+    batch.events.push_back(
+        Event(u, u % 3, storage::EventKind::kPurchase, kStart + u * kDay));
+  }
+  ASSERT_OK(store->Write(batch).status());
+  ASSERT_OK_AND_ASSIGN(core::ModelBundle bundle,
+                       TrainBundle(*store, TrainerOptions{}));
+  EXPECT_FALSE(bundle.bias_baseline.has_value());
+  for (const model::v1::ModelInfo& info : bundle.manifest.models()) {
+    EXPECT_NE(info.name(), "bias_baseline");
+  }
+}
+
+}  // namespace
+}  // namespace shopml::server
