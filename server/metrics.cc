@@ -22,6 +22,7 @@
 #include "prometheus/histogram.h"
 #include "prometheus/registry.h"
 #include "prometheus/text_serializer.h"
+#include "server/attribution.h"
 #include "server/process_metrics.h"
 #include "storage/store.h"
 
@@ -276,6 +277,25 @@ Metrics::Metrics()
            .Help("Recommend answers for users without usable history.")
            .Register(r)
            .Add({});
+  recommendations_family_ =
+      &prometheus::BuildCounter()
+           .Name("shopml_recommendations_total")
+           .Help("Recommendation ids issued, by the model that made the list.")
+           .Register(r);
+  attributed_family_ =
+      &prometheus::BuildCounter()
+           .Name("shopml_attributed_events_total")
+           .Help(
+               "Ingested events quoting a recommendation id, by the model "
+               "that made the recommendation and event type.")
+           .Register(r);
+  // Series at 0 from the start, so click-through rates exist before traffic.
+  for (const char* model : RecommendingModelNames()) {
+    recommendations_family_->Add({{"model", model}});
+    for (const char* type : {"view", "add_to_cart", "purchase", "rating"}) {
+      attributed_family_->Add({{"model", model}, {"event_type", type}});
+    }
+  }
 }
 
 Metrics::~Metrics() {
@@ -373,6 +393,16 @@ void Metrics::RecordRecommendFallback(const std::string& model) {
 }
 
 void Metrics::RecordColdStart() { cold_start_->Increment(); }
+
+void Metrics::RecordRecommendation(const std::string& model) {
+  recommendations_family_->Add({{"model", model}}).Increment();
+}
+
+void Metrics::RecordAttributedEvent(const std::string& model,
+                                    const std::string& event_type) {
+  attributed_family_->Add({{"model", model}, {"event_type", event_type}})
+      .Increment();
+}
 
 std::string Metrics::Scrape() const {
   std::vector<prometheus::MetricFamily> families = registry_->Collect();

@@ -18,6 +18,10 @@
 //   shopml_store_write_errors_total
 //   shopml_recommend_fallback_total{model}
 //   shopml_recommend_cold_start_total
+//   shopml_recommendations_total{model}          ids issued, by model
+//   shopml_attributed_events_total{model,event_type}
+//                                                events quoting a
+//                                                recommendation id
 //   process_cpu_seconds_total, process_resident_memory_bytes,
 //   process_virtual_memory_bytes, process_open_fds, process_max_fds,
 //   process_start_time_seconds                   from /proc, at scrape
@@ -144,6 +148,14 @@ class Metrics {
   void RecordRecommendFallback(const std::string& model);
   // A Recommend answer for an unknown user or one without usable history.
   void RecordColdStart();
+  // A recommendation id issued for a list made by `model`.
+  void RecordRecommendation(const std::string& model);
+  // An ingested event of `event_type` ("view", "add_to_cart", "purchase",
+  // "rating") that quoted a recommendation made by `model` (a name from
+  // RecommendingModelNames() or "unknown"). With RecordRecommendation this
+  // gives click-through and conversion per model.
+  void RecordAttributedEvent(const std::string& model,
+                             const std::string& event_type);
 
   // Every metric in the Prometheus text format, exactly as /metrics serves
   // it (also when the exposer is disabled).
@@ -171,6 +183,8 @@ class Metrics {
   prometheus::Counter* store_write_errors_ = nullptr;
   prometheus::Family<prometheus::Counter>* fallback_family_ = nullptr;
   prometheus::Counter* cold_start_ = nullptr;
+  prometheus::Family<prometheus::Counter>* recommendations_family_ = nullptr;
+  prometheus::Family<prometheus::Counter>* attributed_family_ = nullptr;
 
   absl::Mutex rpc_mu_;
   std::map<std::pair<std::string, std::string>, std::unique_ptr<RpcMetrics>>

@@ -5,11 +5,10 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/types/span.h"
 #include "core/util/status_macros.h"
+#include "server/attribution.h"
 #include "server/candidate_selector.h"
 #include "server/item_filter.h"
 #include "server/popularity_fill.h"
@@ -123,12 +122,6 @@ void AddItems(const storage::Store& store,
 
 }  // namespace
 
-std::string NewRecommendationId() {
-  absl::BitGen gen;
-  return absl::StrFormat("%016x%016x", absl::Uniform<uint64_t>(gen),
-                         absl::Uniform<uint64_t>(gen));
-}
-
 Recommender::Recommender(const storage::Store& store, int history_events)
     : store_(&store),
       history_events_(static_cast<size_t>(std::max(history_events, 1))) {}
@@ -180,11 +173,11 @@ absl::StatusOr<v1::RecommendResponse> Recommender::Recommend(
   SHOPML_RETURN_IF_ERROR(OfferCatalog(*store_, &selector));
 
   v1::RecommendResponse response;
-  response.set_recommendation_id(NewRecommendationId());
+  const char* model =
+      cooccurrence_primary ? kCooccurrenceModelName : kPopularityModelName;
+  response.set_recommendation_id(NewRecommendationId(model));
   AddItems(*store_, selector.items(), &response);
-  SetModel(bundle,
-           cooccurrence_primary ? kCooccurrenceModelName : kPopularityModelName,
-           &response);
+  SetModel(bundle, model, &response);
   response.set_fallback_used(cooccurrence_primary
                                  ? selector.size() > from_neighbors
                                  : selector.size() > from_popularity);
@@ -230,6 +223,7 @@ absl::StatusOr<v1::SimilarItemsResponse> Recommender::SimilarItems(
   SHOPML_RETURN_IF_ERROR(OfferCatalog(*store_, &selector));
 
   v1::SimilarItemsResponse response;
+  response.set_recommendation_id(NewRecommendationId(kCooccurrenceModelName));
   AddItems(*store_, selector.items(), &response);
   SetModel(bundle, kCooccurrenceModelName, &response);
   response.set_fallback_used(selector.size() > from_neighbors);

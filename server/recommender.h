@@ -84,9 +84,6 @@ class Recommender {
   const size_t history_events_;
 };
 
-// A fresh 128-bit random id, as 32 lowercase hex digits.
-std::string NewRecommendationId();
-
 }  // namespace shopml::server
 
 #endif  // SHOPML_SERVER_RECOMMENDER_H_

@@ -22,12 +22,13 @@
 namespace shopml::server {
 namespace {
 
-// Health names that follow the model bundle, and those that serve without one.
+// Health names that follow the model bundle, and those that serve without one
+// (forecasts are fitted at request time from the store).
 constexpr const char* kModelHealthNames[] = {"", "readiness",
-                                             "shopml.v1.RecommendationService",
-                                             "shopml.v1.ForecastService"};
+                                             "shopml.v1.RecommendationService"};
 constexpr const char* kAlwaysHealthNames[] = {
-    "liveness", "shopml.v1.IngestService", "shopml.v1.ModelService"};
+    "liveness", "shopml.v1.ForecastService", "shopml.v1.IngestService",
+    "shopml.v1.ModelService"};
 
 // Removes gRPC's reflection plugin from a builder. libgrpc++_reflection
 // registers the plugin for every server as soon as the library is loaded, so

@@ -3,9 +3,9 @@
 // shopml.v1 services, grpc.health.v1.Health and (optionally) reflection on one
 // gRPC port.
 //
-// Health: "", "readiness" and the model-backed services
-// (shopml.v1.RecommendationService, shopml.v1.ForecastService) report
-// NOT_SERVING until a bundle is loaded and SERVING after; "liveness",
+// Health: "", "readiness" and the model-backed shopml.v1.RecommendationService
+// report NOT_SERVING until a bundle is loaded and SERVING after; "liveness",
+// shopml.v1.ForecastService (fitted at request time),
 // shopml.v1.IngestService and shopml.v1.ModelService are SERVING from the
 // start. At shutdown every name turns NOT_SERVING before the listeners close.
 //

@@ -30,11 +30,8 @@ absl::Status ForecastServiceImpl::DoForecast(const v1::ForecastRequest& request,
                                              v1::ForecastResponse* response) {
   SHOPML_ASSIGN_OR_RETURN(ForecastQuery query,
                           ParseForecastRequest(request, *ctx_.config));
-  const std::shared_ptr<const core::ModelBundle> bundle =
-      ctx_.models->Current();
-  const std::string version =
-      bundle != nullptr ? bundle->version() : kLiveModelVersion;
-  SHOPML_ASSIGN_OR_RETURN(*response, forecaster_.Forecast(query, version));
+  SHOPML_ASSIGN_OR_RETURN(*response,
+                          forecaster_.Forecast(query, kLiveModelVersion));
   return absl::OkStatus();
 }
 

@@ -1,8 +1,9 @@
 // ForecastServiceImpl: shopml.v1.ForecastService. The handler validates the
 // request, forecasts with Forecaster and finishes with the converted status
-// while recording the call's metrics. The seasonal naive forecast needs no
-// model bundle; ModelRef.version names the live bundle when one is loaded and
-// is "live" otherwise. A call whose client has already gone is finished with
+// while recording the call's metrics. The seasonal naive forecast is fitted
+// at request time on the store's current sales and needs no model bundle, so
+// ModelRef.version is always "live" (the bundle's version would claim a
+// provenance the forecast does not have). A call whose client has already gone is finished with
 // CANCELLED before any work.
 //
 // Thread safety: handlers run concurrently on gRPC's callback threads.
@@ -17,7 +18,7 @@
 
 namespace shopml::server {
 
-// ModelRef.version of a forecast made without a loaded bundle.
+// ModelRef.version of a forecast fitted at request time.
 inline constexpr char kLiveModelVersion[] = "live";
 
 class ForecastServiceImpl final : public v1::ForecastService::CallbackService {

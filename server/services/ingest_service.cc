@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "absl/time/clock.h"
+#include "server/attribution.h"
 #include "server/services/ingest_requests.h"
 #include "server/status_util.h"
 
@@ -11,6 +12,18 @@ namespace {
 
 RpcMetrics* MethodMetrics(const ServiceContext& context, const char* method) {
   return context.metrics->Rpc(v1::IngestService::service_full_name(), method);
+}
+
+// Counts the stored events that quote a recommendation, by the model that
+// made it.
+void RecordAttribution(const v1::RecordEventsRequest& request,
+                       Metrics* metrics) {
+  for (const v1::Event& event : request.events()) {
+    if (event.recommendation_id().empty()) continue;
+    metrics->RecordAttributedEvent(
+        std::string(AttributedModel(event.recommendation_id())),
+        EventTypeLabel(event.type()));
+  }
 }
 
 }  // namespace
@@ -65,7 +78,10 @@ grpc::ServerUnaryReactor* IngestServiceImpl::RecordEvents(
   RpcScope scope(record_events_rpc_);
   absl::StatusOr<storage::WriteResult> result =
       Write(EventsBatch(*request, context_.config->max_batch, absl::Now()));
-  if (result.ok()) response->set_recorded(request->events_size());
+  if (result.ok()) {
+    response->set_recorded(request->events_size());
+    RecordAttribution(*request, context_.metrics);
+  }
   return FinishUnary(context, result.status(), scope);
 }
 

@@ -65,6 +65,7 @@ absl::Status RecommendationServiceImpl::DoRecommend(
   SHOPML_ASSIGN_OR_RETURN(std::shared_ptr<const core::ModelBundle> bundle,
                           ctx_.models->RequireCurrent());
   SHOPML_ASSIGN_OR_RETURN(*response, recommender_.Recommend(*bundle, query));
+  ctx_.metrics->RecordRecommendation(response->model().name());
   if (response->cold_start()) ctx_.metrics->RecordColdStart();
   if (response->fallback_used()) {
     ctx_.metrics->RecordRecommendFallback(response->model().name());
@@ -80,6 +81,7 @@ absl::Status RecommendationServiceImpl::DoSimilarItems(
   SHOPML_ASSIGN_OR_RETURN(std::shared_ptr<const core::ModelBundle> bundle,
                           ctx_.models->RequireCurrent());
   SHOPML_ASSIGN_OR_RETURN(*response, recommender_.SimilarItems(*bundle, query));
+  ctx_.metrics->RecordRecommendation(response->model().name());
   return absl::OkStatus();
 }
 

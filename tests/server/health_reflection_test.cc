@@ -120,14 +120,14 @@ TEST_F(HealthReflectionTest, NotServingWithoutModelBundle) {
   EXPECT_EQ(StatusOf("readiness"), HealthCheckResponse::NOT_SERVING);
   EXPECT_EQ(StatusOf("shopml.v1.RecommendationService"),
             HealthCheckResponse::NOT_SERVING);
-  EXPECT_EQ(StatusOf("shopml.v1.ForecastService"),
-            HealthCheckResponse::NOT_SERVING);
 }
 
 TEST_F(HealthReflectionTest, LivenessAndIngestServeWithoutModelBundle) {
   Start();
   EXPECT_EQ(StatusOf("liveness"), HealthCheckResponse::SERVING);
   EXPECT_EQ(StatusOf("shopml.v1.IngestService"), HealthCheckResponse::SERVING);
+  EXPECT_EQ(StatusOf("shopml.v1.ForecastService"),
+            HealthCheckResponse::SERVING);
 }
 
 TEST_F(HealthReflectionTest, UnknownServiceIsNotFound) {

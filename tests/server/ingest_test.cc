@@ -7,11 +7,13 @@
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "server/attribution.h"
 #include "server/config.h"
 #include "server/server.h"
 #include "server/status_util.h"
 #include "shopml/v1/ingest_service.grpc.pb.h"
 #include "storage/store.h"
+#include "tests/server/metric_text.h"
 #include "tests/server/temp_dir.h"
 #include "tests/testing/status_matchers.h"
 
@@ -312,6 +314,44 @@ TEST_F(IngestTest, RetriedEventReplacesTheStoredOne) {
   ASSERT_OK_AND_ASSIGN(uint32_t user, store().FindUser("u1"));
   ASSERT_OK_AND_ASSIGN(auto events, store().UserEvents(user, 0));
   EXPECT_EQ(events.size(), 1u);
+}
+
+TEST_F(IngestTest, CountsEventsByTheModelThatRecommended) {
+  const auto attributed = [&](const std::string& model,
+                              const std::string& type) {
+    return testing::FindSample(server_->metrics()->Scrape(),
+                               "shopml_attributed_events_total",
+                               {{"model", model}, {"event_type", type}})
+        .value_or(-1);
+  };
+  EXPECT_EQ(attributed("cooccurrence", "purchase"), 0);
+  v1::RecordEventsRequest request;
+  AddEvent(request, "u1", "sku-1", v1::EVENT_TYPE_VIEW)
+      ->set_recommendation_id(NewRecommendationId("cooccurrence"));
+  AddEvent(request, "u1", "sku-1", v1::EVENT_TYPE_PURCHASE)
+      ->set_recommendation_id(NewRecommendationId("cooccurrence"));
+  AddEvent(request, "u1", "sku-2", v1::EVENT_TYPE_VIEW)
+      ->set_recommendation_id("from-another-system");
+  AddEvent(request, "u1", "sku-3", v1::EVENT_TYPE_VIEW);
+  ASSERT_OK(RecordEvents(request));
+  EXPECT_EQ(attributed("cooccurrence", "view"), 1);
+  EXPECT_EQ(attributed("cooccurrence", "purchase"), 1);
+  EXPECT_EQ(attributed("popularity", "view"), 0);
+  EXPECT_EQ(attributed("unknown", "view"), 1);
+}
+
+TEST_F(IngestTest, RejectedBatchIsNotAttributed) {
+  v1::RecordEventsRequest request;
+  AddEvent(request, "u1", "sku-1", v1::EVENT_TYPE_VIEW)
+      ->set_recommendation_id(NewRecommendationId("popularity"));
+  AddEvent(request, "", "sku-1", v1::EVENT_TYPE_VIEW);
+  ASSERT_THAT(RecordEvents(request),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("events[1].user_id")));
+  EXPECT_EQ(testing::FindSample(
+                server_->metrics()->Scrape(), "shopml_attributed_events_total",
+                {{"model", "popularity"}, {"event_type", "view"}}),
+            0);
 }
 
 }  // namespace

@@ -6,15 +6,60 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <regex>
+#include <optional>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 
 extern char** environ;
 
 namespace shopml::server::testing {
 namespace {
+
+struct BannerPorts {
+  int grpc = 0;
+  int metrics = 0;  // 0 when metrics are disabled.
+};
+
+// The port after the last ':' of `address` ("127.0.0.1:50051"), or 0.
+int PortOf(absl::string_view address) {
+  const size_t colon = address.rfind(':');
+  int port = 0;
+  if (colon == absl::string_view::npos ||
+      !absl::SimpleAtoi(address.substr(colon + 1), &port)) {
+    return 0;
+  }
+  return port;
+}
+
+// Reads the ports out of the server's start-up line, "serving gRPC on
+// <host>:<port>, metrics on http://<host>:<port>/metrics" (or ", metrics
+// disabled"). nullopt until the whole line has arrived.
+std::optional<BannerPorts> ParseBanner(absl::string_view text) {
+  constexpr absl::string_view kGrpc = "serving gRPC on ";
+  constexpr absl::string_view kMetrics = ", metrics on http://";
+  const size_t start = text.find(kGrpc);
+  if (start == absl::string_view::npos) return std::nullopt;
+  const size_t end = text.find('\n', start);
+  if (end == absl::string_view::npos) return std::nullopt;
+  const absl::string_view line = text.substr(start, end - start);
+  const size_t comma = line.find(',');
+  if (comma == absl::string_view::npos) return std::nullopt;
+  BannerPorts ports;
+  ports.grpc = PortOf(line.substr(kGrpc.size(), comma - kGrpc.size()));
+  if (ports.grpc == 0) return std::nullopt;
+  if (absl::StartsWith(line.substr(comma), kMetrics)) {
+    absl::string_view rest = line.substr(comma + kMetrics.size());
+    ports.metrics = PortOf(rest.substr(0, rest.find('/')));
+    if (ports.metrics == 0) return std::nullopt;
+  } else if (line.substr(comma) != ", metrics disabled") {
+    return std::nullopt;
+  }
+  return ports;
+}
 
 // Starts SHOPML_BINARY with `args`; its stdout goes to `stdout_fd` (or
 // /dev/null when -1) and its stderr to `stderr_fd`.
@@ -96,29 +141,26 @@ absl::StatusOr<std::unique_ptr<ShopmlProcess>> ShopmlProcess::Serve(
   }
   std::unique_ptr<ShopmlProcess> process(new ShopmlProcess(*pid, fds[0]));
 
-  static const std::regex kBanner(
-      R"(serving gRPC on \S+:(\d+), (metrics on http://\S+:(\d+)/metrics|metrics disabled))");
-  std::smatch match;
   std::string text;
   bool exited = false;
   {
     absl::MutexLock lock(&process->mu_);
     auto ready = [&]() ABSL_SHARED_LOCKS_REQUIRED(process->mu_) {
-      return process->eof_ ||
-             std::regex_search(process->stderr_, match, kBanner);
+      return process->eof_ || ParseBanner(process->stderr_).has_value();
     };
     process->mu_.AwaitWithTimeout(absl::Condition(&ready), timeout);
     text = process->stderr_;
     exited = process->eof_;
   }
-  if (!std::regex_search(text, match, kBanner)) {
+  const std::optional<BannerPorts> ports = ParseBanner(text);
+  if (!ports.has_value()) {
     const std::string message =
         absl::StrCat("shopml serve did not announce its ports: ", text);
     return exited ? absl::AbortedError(message)
                   : absl::DeadlineExceededError(message);
   }
-  process->grpc_port_ = std::stoi(match[1]);
-  if (match[3].matched) process->metrics_port_ = std::stoi(match[3]);
+  process->grpc_port_ = ports->grpc;
+  process->metrics_port_ = ports->metrics;
   return process;
 }
 
