@@ -16,10 +16,9 @@
 //   events.csv  user_id       required
 //               item_id       required
 //               event_type    required: view | add_to_cart | purchase | rating
-//               timestamp     required column: Unix seconds, integer or
+//               timestamp     required: Unix seconds, integer or
 //                             fractional (1769860800.25), or RFC 3339
-//                             (2026-01-31T12:00:00Z); an empty value means
-//                             ImportOptions::now_micros
+//                             (2026-01-31T12:00:00Z)
 //               rating        number in [0, 10]; required for rating events,
 //                             ignored for others
 //               quantity      optional integer >= 0                (0)
@@ -29,8 +28,11 @@
 //               quantity      required number >= 0
 //
 // Users and items seen first in events.csv get dense ids there, as by
-// Store::Write. Re-importing a file is safe: records are overwritten and an
-// event with the same user, item, type and time replaces itself.
+// Store::Write. Re-importing a file with the same batch_rows is safe: records
+// are overwritten and each event replaces itself. Equal event rows (same
+// user, item, type and time, say two purchases in one second) within one
+// batch are distinct events, the later stored 1 microsecond after the earlier
+// (see Store::Write); equal rows in different batches are one event.
 //
 // Thread safety: ImportCsv may run beside other users of the same Store.
 #ifndef SHOPML_STORAGE_CSV_IMPORT_H_
@@ -52,9 +54,8 @@ struct ImportOptions {
   // Show a progress line (rows, rows/s, percent of bytes, ETA) on stderr,
   // only when stderr is a terminal. Default: true.
   bool progress = true;
-  // Time given to events with an empty timestamp and to the updated_at of
-  // item and user records, in microseconds since the Unix epoch; 0 means the
-  // time the import starts. Default: 0.
+  // The updated_at of item and user records, in microseconds since the Unix
+  // epoch; 0 means the time the import starts. Default: 0.
   int64_t now_micros = 0;
 };
 

@@ -7,6 +7,7 @@
 #include <system_error>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -34,19 +35,20 @@ absl::StatusOr<std::unique_ptr<CsvReader>> CsvReader::Open(
   }
 
   std::vector<std::string> header;
-  SHOPML_ASSIGN_OR_RETURN(const bool found, reader->ReadRecord(header));
+  SHOPML_ASSIGN_OR_RETURN(const bool found,
+                          reader->ReadRecord(header, /*max_fields=*/0));
   if (!found) {
     return absl::InvalidArgumentError(absl::StrCat(
         path, ":1: header: the file is empty; a header row is required"));
   }
+  absl::flat_hash_set<std::string> seen;
   for (size_t i = 0; i < header.size(); ++i) {
     std::string name(absl::StripAsciiWhitespace(header[i]));
     if (name.empty()) {
       return reader->Error(
           absl::StrFormat("header: column %d has no name", i + 1));
     }
-    if (std::find(reader->header_.begin(), reader->header_.end(), name) !=
-        reader->header_.end()) {
+    if (!seen.insert(name).second) {
       return reader->Error(
           absl::StrFormat("header: column \"%s\" appears twice", name));
     }
@@ -59,7 +61,7 @@ CsvReader::CsvReader(std::string path, uint64_t file_size)
     : path_(std::move(path)), file_size_(file_size) {}
 
 absl::StatusOr<bool> CsvReader::Next(std::vector<std::string>& fields) {
-  SHOPML_ASSIGN_OR_RETURN(const bool found, ReadRecord(fields));
+  SHOPML_ASSIGN_OR_RETURN(const bool found, ReadRecord(fields, header_.size()));
   if (found && fields.size() != header_.size()) {
     return Error(absl::StrFormat("expected %d fields as in the header, got %d",
                                  header_.size(), fields.size()));
@@ -101,20 +103,27 @@ int CsvReader::Peek() {
   return c == std::char_traits<char>::eof() ? -1 : c;
 }
 
-absl::StatusOr<bool> CsvReader::ReadRecord(std::vector<std::string>& fields) {
+absl::StatusOr<bool> CsvReader::ReadRecord(std::vector<std::string>& fields,
+                                           size_t max_fields) {
   fields.clear();
   // Skip blank lines.
   for (int c = Peek(); c == '\n' || c == '\r'; c = Peek()) Get();
   if (Peek() == -1) return false;
 
   record_line_ = line_;
-  size_t record_bytes = 0;
-  std::string field;
-  const auto append = [&](int c) -> absl::Status {
-    if (++record_bytes > kMaxCsvRecordBytes) {
+  // Every byte consumed counts, not only field content: a line of commas
+  // holds no content but costs a std::string per field.
+  const uint64_t record_start = bytes_read_;
+  const auto check_size = [&]() -> absl::Status {
+    if (bytes_read_ - record_start > kMaxCsvRecordBytes) {
       return Error(
           absl::StrFormat("record longer than %d bytes", kMaxCsvRecordBytes));
     }
+    return absl::OkStatus();
+  };
+  std::string field;
+  const auto append = [&](int c) -> absl::Status {
+    SHOPML_RETURN_IF_ERROR(check_size());
     field.push_back(static_cast<char>(c));
     return absl::OkStatus();
   };
@@ -156,6 +165,12 @@ absl::StatusOr<bool> CsvReader::ReadRecord(std::vector<std::string>& fields) {
     fields.push_back(field);
     if (Peek() == ',') {
       Get();
+      if (fields.size() == max_fields) {
+        return Error(absl::StrFormat(
+            "expected %d fields as in the header, got %d or more", max_fields,
+            max_fields + 1));
+      }
+      SHOPML_RETURN_IF_ERROR(check_size());
       continue;
     }
     end_line();

@@ -25,8 +25,9 @@
 
 namespace shopml::storage {
 
-// Longest record accepted, in bytes: bounds the memory a malformed file (say,
-// an unterminated quote) can take.
+// Longest record accepted, in bytes of the file (separators and quotes
+// included): bounds the memory a malformed file (say, an unterminated quote)
+// can take.
 inline constexpr size_t kMaxCsvRecordBytes = 1 << 20;
 
 class CsvReader {
@@ -41,6 +42,8 @@ class CsvReader {
   CsvReader& operator=(const CsvReader&) = delete;
 
   // Reads the next record into `fields`. Returns false at the end of the file.
+  // A record with a field count other than the header's is InvalidArgument;
+  // reading stops at the first field beyond the header's.
   absl::StatusOr<bool> Next(std::vector<std::string>& fields);
 
   // The column names, in file order.
@@ -63,8 +66,10 @@ class CsvReader {
  private:
   CsvReader(std::string path, uint64_t file_size);
 
-  // Reads one record; false at the end of the file.
-  absl::StatusOr<bool> ReadRecord(std::vector<std::string>& fields);
+  // Reads one record of at most `max_fields` fields (0: any number); false
+  // at the end of the file.
+  absl::StatusOr<bool> ReadRecord(std::vector<std::string>& fields,
+                                  size_t max_fields);
   absl::Status Error(absl::string_view problem) const;
   int Get();   // The next byte, or -1 at the end.
   int Peek();  // The next byte without consuming it, or -1.

@@ -170,11 +170,15 @@ absl::Status CsvRowParser::ParseEvent(const std::vector<std::string>& fields,
   event.user_id = fields[id_];
   event.item_id = fields[*item_id_];
   SHOPML_ASSIGN_OR_RETURN(event.kind, ParseEventType(fields[*event_type_]));
-  event.time_micros = now_micros_;
-  if (const std::string& time = fields[*timestamp_]; !time.empty()) {
-    SHOPML_ASSIGN_OR_RETURN(event.time_micros,
-                            ParseTimestamp("timestamp", time));
+  // No default: the import time would give every blank row of a batch the
+  // same time, and a re-import new times, so the events would not replace
+  // themselves.
+  const std::string& time = fields[*timestamp_];
+  if (time.empty()) {
+    return absl::InvalidArgumentError(
+        "timestamp: required, got an empty value");
   }
+  SHOPML_ASSIGN_OR_RETURN(event.time_micros, ParseTimestamp("timestamp", time));
   if (event.kind == EventKind::kRating) {
     const absl::string_view rating = Value(fields, rating_);
     if (rating.empty()) {

@@ -8,10 +8,21 @@ namespace {
 constexpr uint32_t kSignBit32 = uint32_t{1} << 31;
 constexpr uint64_t kSignBit64 = uint64_t{1} << 63;
 
-char ReverseTag(IdKind kind) {
+constexpr char ReverseTag(IdKind kind) {
   // 'u' -> 'U': ASCII upper case differs by one bit.
   return static_cast<char>(static_cast<char>(kind) - ('a' - 'A'));
 }
+
+// Keeps the meta namespace apart from both maps of every id kind.
+static_assert([] {
+  for (IdKind kind : {IdKind::kUser, IdKind::kItem, IdKind::kSeries}) {
+    if (static_cast<char>(kind) == kMetaKeyTag ||
+        ReverseTag(kind) == kMetaKeyTag) {
+      return false;
+    }
+  }
+  return true;
+}());
 
 }  // namespace
 
@@ -80,6 +91,15 @@ bool GetOrderedInt64(absl::string_view* input, int64_t* value) {
   *value = static_cast<int64_t>(bits ^ kSignBit64);
   return true;
 }
+
+// meta_key := '\x00' name
+std::string MetaKey(absl::string_view name) {
+  std::string key(1, kMetaKeyTag);
+  key.append(name.data(), name.size());
+  return key;
+}
+
+std::string SchemaVersionKey() { return MetaKey("schema_version"); }
 
 // forward_id_key := tag external_id
 //   tag := 'u' (user) | 'i' (item) | 's' (series)

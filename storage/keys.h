@@ -6,7 +6,8 @@
 // Column families and their keys (BE32 / BE64: big-endian; SBE32 / SBE64:
 // big-endian with the sign bit flipped):
 //
-//   meta        "schema_version"           -> decimal string, e.g. "1"
+//   meta        '\x00' name                -> store metadata; "schema_version"
+//                                              holds a decimal string, e.g. "1"
 //               'u' external user id       -> BE32 dense user id
 //               'U' BE32 dense user id     -> external user id
 //               'i' / 'I'                  -> the same for items
@@ -20,9 +21,15 @@
 //   sales       BE32 series | SBE32 day    -> float64, little-endian IEEE 754
 //   vectors     (reserved for model vectors: kind | side | dense id)
 //
+// The first byte of a `meta` key says what it is. External ids are arbitrary
+// bytes, so a key that is not an id map entry needs a tag of its own ('\x00',
+// used by no IdKind): otherwise the series "chema_version" would be the key
+// "schema_version".
+//
 // Dense ids of each kind are 0..n-1; the next id is n, the number of 'U' (or
 // 'I', 'S') entries, so no counter is stored. An event is identified by its
-// whole key: recording the same (user, time, item, type) again overwrites it.
+// whole key: recording the same (user, time, item, type) again overwrites it
+// (Store::Write moves events that are identical within one batch apart).
 //
 // Thread safety: stateless functions; safe to call from any thread.
 #ifndef SHOPML_STORAGE_KEYS_H_
@@ -52,11 +59,19 @@ inline constexpr std::array<const char*, 7> kFamilies = {
 
 // The schema version this build writes, and the newest it can read.
 inline constexpr int kSchemaVersion = 1;
-inline constexpr char kSchemaVersionKey[] = "schema_version";
 
 // The three id spaces of the `meta` family. The value is the tag of the
 // forward map ('u'); the reverse map uses the upper-case tag ('U').
 enum class IdKind : char { kUser = 'u', kItem = 'i', kSeries = 's' };
+
+// Tag of the `meta` keys that are not id map entries.
+inline constexpr char kMetaKeyTag = '\0';
+
+// meta: the key of the store metadata entry `name` (kMetaKeyTag + name).
+// Every `meta` key that is not an id map entry must be made here.
+std::string MetaKey(absl::string_view name);
+// MetaKey("schema_version").
+std::string SchemaVersionKey();
 
 // Appends fixed-width encodings to `dst`.
 void PutBigEndian32(std::string* dst, uint32_t value);

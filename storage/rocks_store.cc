@@ -1,7 +1,11 @@
 #include "storage/rocks_store.h"
 
+#include <cstdio>
 #include <limits>
+#include <tuple>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -85,6 +89,44 @@ absl::Status DecodeStoredEvent(const rocksdb::Slice& key,
   return absl::OkStatus();
 }
 
+// Gives each event of one batch a time at which no earlier event of the batch
+// with the same user, item and type is stored. Events are identified by those
+// four across batches, so that a retried batch replaces itself; but two
+// events of one batch are two events (two purchases in the same second of a
+// CSV file, RPC events stamped with one server time), so a later one moves
+// one microsecond later at a time until its key is free. The times depend only
+// on the batch, so writing the same batch again replaces the same events.
+class BatchEventTimes {
+ public:
+  explicit BatchEventTimes(size_t events) {
+    used_.reserve(events);
+    next_.reserve(events);
+  }
+
+  // The earliest time >= `time_micros` not yet assigned to an event of
+  // (user, item, type) in this batch; assigns it.
+  int64_t Assign(uint32_t user, uint32_t item, uint8_t type,
+                 int64_t time_micros) {
+    // Times from a requested time up to next_ are all taken, so starting
+    // there keeps n identical events linear instead of quadratic. Validation
+    // bounds times to year 9999, so adding at most n microseconds cannot
+    // overflow.
+    const auto next =
+        next_.try_emplace(Key(user, item, type, time_micros), time_micros)
+            .first;
+    int64_t time = next->second;
+    while (!used_.insert(Key(user, item, type, time)).second) ++time;
+    next->second = time + 1;
+    return time;
+  }
+
+ private:
+  using Key = std::tuple<uint32_t, uint32_t, uint8_t, int64_t>;
+  absl::flat_hash_set<Key> used_;
+  // For each requested key, the first time that may still be free.
+  absl::flat_hash_map<Key, int64_t> next_;
+};
+
 // Read options for a full scan over one snapshot: checksums verified, blocks
 // not cached (a scan would evict the working set of point reads).
 rocksdb::ReadOptions ScanOptions(const rocksdb::Snapshot* snapshot) {
@@ -115,13 +157,26 @@ RocksStore::RocksStore(const StoreOptions& options,
       families_(families) {}
 
 RocksStore::~RocksStore() {
+  if (options_.sync == SyncMode::kNoSync && !options_.read_only) {
+    // kNoSync leaves acknowledged writes in the OS page cache; fsync them at
+    // a clean shutdown so that a power loss after it cannot take them.
+    const rocksdb::Status synced = db_->SyncWAL();
+    if (!synced.ok()) {
+      std::fprintf(stderr, "shopml: store at %s: sync WAL at close: %s\n",
+                   options_.path.c_str(), synced.ToString().c_str());
+    }
+  }
   for (rocksdb::ColumnFamilyHandle* handle : handles_) {
     // Destroying a handle of an open database only releases memory.
     db_->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
   }
-  // Every acknowledged write is already in the WAL; a failed close loses
-  // nothing that was promised.
-  db_->Close().PermitUncheckedError();
+  // A destructor cannot return the error, so report it. Nothing promised is
+  // lost: every acknowledged write is in the WAL, which the next open replays.
+  const rocksdb::Status closed = db_->Close();
+  if (!closed.ok()) {
+    std::fprintf(stderr, "shopml: store at %s: close: %s\n",
+                 options_.path.c_str(), closed.ToString().c_str());
+  }
 }
 
 absl::Status RocksStore::LoadIdMaps() {
@@ -205,20 +260,22 @@ absl::Status RocksStore::BuildBatch(const WriteBatchInput& batch,
     SHOPML_RETURN_IF_ERROR(PutChecked(wb, families_.users, DenseIdKey(id),
                                       user.SerializeAsString()));
   }
+  BatchEventTimes event_times(batch.events.size());
   for (const EventInput& event : batch.events) {
     const uint32_t user = pending.users.Resolve(users_, event.user_id);
     const uint32_t item = pending.items.Resolve(items_, event.item_id);
     const uint8_t type = static_cast<uint8_t>(event.kind);
+    const int64_t time =
+        event_times.Assign(user, item, type, event.time_micros);
     store::v1::EventValue value;
     value.set_rating(event.rating);
     value.set_quantity(event.quantity);
     value.set_recommendation_id(event.recommendation_id);
-    SHOPML_RETURN_IF_ERROR(PutChecked(
-        wb, families_.events, EventKey({user, event.time_micros, item, type}),
-        value.SerializeAsString()));
-    SHOPML_RETURN_IF_ERROR(
-        PutChecked(wb, families_.item_events,
-                   EventKey({item, event.time_micros, user, type}), ""));
+    SHOPML_RETURN_IF_ERROR(PutChecked(wb, families_.events,
+                                      EventKey({user, time, item, type}),
+                                      value.SerializeAsString()));
+    SHOPML_RETURN_IF_ERROR(PutChecked(wb, families_.item_events,
+                                      EventKey({item, time, user, type}), ""));
   }
   for (const SaleInput& sale : batch.sales) {
     const uint32_t series = pending.series.Resolve(series_, sale.series_id);

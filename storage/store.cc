@@ -3,7 +3,9 @@
 #include "storage/store.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -27,12 +29,66 @@
 namespace shopml::storage {
 namespace {
 
-rocksdb::Options DatabaseOptions(const StoreOptions& options) {
+// What the store directory held before this open.
+struct DirectoryState {
+  bool has_current = false;
+  // One RocksDB file other than CURRENT, for messages; empty when none.
+  std::string other_file;
+};
+
+// True for the files that make up a RocksDB database. LOCK and LOG are not
+// among them: an open that fails before creating anything leaves them.
+bool IsRocksDbFile(const std::string& name) {
+  return name == "CURRENT" || name == "IDENTITY" ||
+         name.starts_with("MANIFEST-") || name.starts_with("OPTIONS-") ||
+         name.ends_with(".sst") || name.ends_with(".log");
+}
+
+// Lists the RocksDB files of `path`; a missing directory holds none.
+absl::StatusOr<DirectoryState> InspectDirectory(const std::string& path) {
+  DirectoryState state;
+  std::error_code error;
+  std::filesystem::directory_iterator it(path, error);
+  if (error == std::errc::no_such_file_or_directory) return state;
+  for (; !error && it != std::filesystem::directory_iterator();
+       it.increment(error)) {
+    const std::string name = it->path().filename().string();
+    if (name == "CURRENT") {
+      state.has_current = true;
+    } else if (state.other_file.empty() && IsRocksDbFile(name)) {
+      state.other_file = name;
+    }
+  }
+  if (error) {
+    return absl::Status(
+        absl::ErrnoToStatusCode(error.value()),
+        absl::StrCat("list store directory ", path, ": ", error.message()));
+  }
+  return state;
+}
+
+// `exists`: the directory holds a store (it has CURRENT).
+rocksdb::Options DatabaseOptions(const StoreOptions& options, bool exists) {
   rocksdb::Options db_options;
-  db_options.create_if_missing = options.create_if_missing;
-  db_options.create_missing_column_families = true;
+  // RocksDB may create only what Store::Open found absent. Asked to create a
+  // database in a directory whose CURRENT is gone, it would start an empty
+  // one there and later delete the old SST files as obsolete; adding a
+  // missing family to an existing store would hide that its data is gone.
+  db_options.create_if_missing = !exists;
+  db_options.create_missing_column_families = !exists;
   db_options.paranoid_checks = true;
   db_options.keep_log_file_num = 4;
+  // A WAL file is deleted only once every family with writes in it has
+  // flushed, so a family written rarely (meta, sales) would keep every WAL
+  // file since its last write. Past this total RocksDB flushes the families
+  // that hold the oldest WAL file.
+  db_options.max_total_wal_size = uint64_t{256} << 20;
+  // After a crash, replay the WAL up to its first damaged record and drop the
+  // rest. A crash in SyncMode::kNoSync can tear the tail, which
+  // kAbsoluteConsistency would refuse to open; kSkipAnyCorruptedRecords would
+  // replay batches past a hole, and a later batch may use dense ids that a
+  // lost one assigned. (This is also RocksDB's default; set so it stays.)
+  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   rocksdb::BlockBasedTableOptions table_options;
   table_options.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
@@ -77,12 +133,14 @@ absl::StatusOr<std::vector<std::string>> FamiliesToOpen(
   if (!status.ok()) return OpenError(status, options, exists);
   const absl::flat_hash_set<std::string> present(existing.begin(),
                                                  existing.end());
-  if (options.read_only) {
-    for (const std::string& name : names) {
-      if (!present.contains(name)) {
-        return absl::DataLossError(absl::StrFormat(
-            "store at %s has no column family \"%s\"", options.path, name));
-      }
+  // Every family is created with the store, so a missing one lost its data;
+  // recreating it empty would, for `meta`, restart dense ids at 0 while
+  // events still name the old ones.
+  for (const std::string& name : names) {
+    if (!present.contains(name)) {
+      return absl::DataLossError(absl::StrFormat(
+          "store at %s has no column family \"%s\"; restore from a backup",
+          options.path, name));
     }
   }
   for (const std::string& name : existing) {
@@ -115,30 +173,46 @@ absl::StatusOr<std::unique_ptr<rocksdb::DB>> OpenDatabase(
   return db;
 }
 
+// Whether `family` holds no entry.
+absl::StatusOr<bool> IsEmpty(rocksdb::DB* db,
+                             rocksdb::ColumnFamilyHandle* family) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db->NewIterator(rocksdb::ReadOptions(), family));
+  it->SeekToFirst();
+  SHOPML_RETURN_IF_ERROR(ToStatus(
+      it->status(), absl::StrCat("read column family ", family->GetName())));
+  return !it->Valid();
+}
+
 // Checks the schema version, or writes it into a store that has no data yet.
 absl::Status CheckSchemaVersion(RocksStore& store,
                                 const StoreOptions& options) {
   rocksdb::DB* db = store.db();
-  rocksdb::ColumnFamilyHandle* meta = store.families().meta;
+  const RocksStore::Families& families = store.families();
+  const std::string key = SchemaVersionKey();
   std::string value;
   const rocksdb::Status status =
-      db->Get(rocksdb::ReadOptions(), meta, kSchemaVersionKey, &value);
+      db->Get(rocksdb::ReadOptions(), families.meta, key, &value);
   if (status.IsNotFound()) {
-    // Every write puts id map entries into `meta`, so an empty `meta` means a
-    // store that never held data (perhaps created by an open that stopped
-    // before writing the version): it is safe to claim.
-    std::unique_ptr<rocksdb::Iterator> it(
-        db->NewIterator(rocksdb::ReadOptions(), meta));
-    it->SeekToFirst();
-    SHOPML_RETURN_IF_ERROR(ToStatus(it->status(), "read store metadata"));
-    if (it->Valid()) {
-      return absl::DataLossError(absl::StrFormat(
-          "store at %s holds data but no schema version", options.path));
+    // A store without a version is safe to claim only if it never held data
+    // (an open that stopped before writing the version leaves one). Every
+    // write puts id map entries into `meta`, but `meta` alone is not checked:
+    // claiming a lost `meta` would restart dense ids at 0 under old events.
+    for (rocksdb::ColumnFamilyHandle* family :
+         {families.meta, families.items, families.users, families.events,
+          families.item_events, families.sales, families.vectors}) {
+      SHOPML_ASSIGN_OR_RETURN(const bool empty, IsEmpty(db, family));
+      if (!empty) {
+        return absl::DataLossError(absl::StrFormat(
+            "store at %s holds data but no schema version (column family "
+            "\"%s\" is not empty)",
+            options.path, family->GetName()));
+      }
     }
     if (options.read_only) return absl::OkStatus();
     rocksdb::WriteOptions write_options;
     write_options.sync = true;
-    return ToStatus(db->Put(write_options, meta, kSchemaVersionKey,
+    return ToStatus(db->Put(write_options, families.meta, key,
                             absl::StrCat(kSchemaVersion)),
                     absl::StrCat("write schema version of ", options.path));
   }
@@ -165,13 +239,20 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
   if (options.path.empty()) {
     return absl::InvalidArgumentError("path: must not be empty");
   }
-  std::error_code error;
-  const bool exists = std::filesystem::exists(
-      std::filesystem::path(options.path) / "CURRENT", error);
+  SHOPML_ASSIGN_OR_RETURN(const DirectoryState directory,
+                          InspectDirectory(options.path));
+  // CURRENT names the live MANIFEST; without it RocksDB sees no database.
+  const bool exists = directory.has_current;
+  if (!exists && !directory.other_file.empty()) {
+    return absl::DataLossError(absl::StrFormat(
+        "store at %s has RocksDB files but no CURRENT; restore from a backup "
+        "(found %s)",
+        options.path, directory.other_file));
+  }
   if (!exists && (!options.create_if_missing || options.read_only)) {
     return absl::NotFoundError(absl::StrCat("no store at ", options.path));
   }
-  const rocksdb::Options db_options = DatabaseOptions(options);
+  const rocksdb::Options db_options = DatabaseOptions(options, exists);
   SHOPML_ASSIGN_OR_RETURN(std::vector<std::string> names,
                           FamiliesToOpen(db_options, options, exists));
   std::vector<rocksdb::ColumnFamilyHandle*> handles;

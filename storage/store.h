@@ -110,11 +110,14 @@ struct StoreStats {
 
 class Store {
  public:
-  // Opens or creates the store. Returns FailedPrecondition when the store was
-  // written by a newer schema version, DataLoss when its metadata or RocksDB
-  // files are corrupt, Unavailable (message naming the lock) when another
-  // writer holds the store, NotFound when it does not exist and
-  // create_if_missing is false or read_only is set.
+  // Opens or creates the store. A store is created only in a directory that
+  // is absent or holds no RocksDB file. Returns FailedPrecondition when the
+  // store was written by a newer schema version, DataLoss when its metadata
+  // or RocksDB files are corrupt or missing (RocksDB files without CURRENT, a
+  // missing column family, data without a schema version), Unavailable
+  // (message naming the lock) when another writer holds the store, NotFound
+  // when it does not exist and create_if_missing is false or read_only is
+  // set.
   static absl::StatusOr<std::unique_ptr<Store>> Open(
       const StoreOptions& options);
 
@@ -126,6 +129,14 @@ class Store {
   // number). Users and items first seen in the batch get dense ids. Returns
   // FailedPrecondition on a read-only store. On any error nothing of the
   // batch is stored and no id is assigned.
+  //
+  // An event is identified by (user, item, kind, time_micros): one written
+  // again in a later batch replaces the stored one, so a retried batch is
+  // idempotent. Events of one batch are always distinct: an event equal in
+  // those four to an earlier event of the same batch is stored 1 microsecond
+  // later, and again until no earlier event of the batch has its time. The
+  // moves depend only on the batch, so writing the same batch again stores the
+  // same events.
   virtual absl::StatusOr<WriteResult> Write(const WriteBatchInput& batch) = 0;
 
   // Id maps. Return NotFound for an id never seen.

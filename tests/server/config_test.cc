@@ -10,8 +10,8 @@
 #include "absl/strings/string_view.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/server/temp_dir.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
 
 extern char** environ;
 
@@ -49,7 +49,7 @@ class ConfigTest : public ::testing::Test {
     return path;
   }
 
-  testing::TempDir dir_;
+  ::shopml::testing::TempDir dir_;
 
  private:
   std::vector<std::string> set_;

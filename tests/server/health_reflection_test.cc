@@ -16,8 +16,8 @@
 #include "shopml/v1/model_service.grpc.pb.h"
 #include "shopml/v1/recommendation_service.grpc.pb.h"
 #include "tests/server/shopml_process.h"
-#include "tests/server/temp_dir.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
 
 namespace shopml::server {
 namespace {
@@ -109,7 +109,7 @@ class HealthReflectionTest : public ::testing::Test {
     return stream->Finish();
   }
 
-  testing::TempDir dir_;
+  ::shopml::testing::TempDir dir_;
   std::unique_ptr<ShopmlProcess> server_;
   std::shared_ptr<grpc::Channel> channel_;
 };

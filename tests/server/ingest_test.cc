@@ -14,8 +14,8 @@
 #include "shopml/v1/ingest_service.grpc.pb.h"
 #include "storage/store.h"
 #include "tests/server/metric_text.h"
-#include "tests/server/temp_dir.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
 
 namespace shopml::server {
 namespace {
@@ -74,7 +74,7 @@ class IngestTest : public ::testing::Test {
         &context, request, response != nullptr ? response : &ignored));
   }
 
-  testing::TempDir dir_;
+  ::shopml::testing::TempDir dir_;
   std::unique_ptr<Server> server_;
   std::unique_ptr<v1::IngestService::Stub> stub_;
 };

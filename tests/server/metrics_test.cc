@@ -19,8 +19,8 @@
 #include "server/server.h"
 #include "shopml/v1/ingest_service.grpc.pb.h"
 #include "tests/server/metric_text.h"
-#include "tests/server/temp_dir.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
 
 namespace shopml::server {
 namespace {
@@ -201,7 +201,7 @@ class ServerMetricsTest : public ::testing::Test {
     return stub_->RecordEvents(&context, request, &response);
   }
 
-  testing::TempDir dir_;
+  ::shopml::testing::TempDir dir_;
   std::unique_ptr<Server> server_;
   std::unique_ptr<v1::IngestService::Stub> stub_;
 };

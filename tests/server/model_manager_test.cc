@@ -19,9 +19,9 @@
 #include "shopml/v1/model_service.grpc.pb.h"
 #include "shopml/v1/recommendation_service.grpc.pb.h"
 #include "tests/server/metric_text.h"
-#include "tests/server/temp_dir.h"
 #include "tests/server/test_bundles.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
 
 namespace shopml::server {
 namespace {
@@ -71,7 +71,7 @@ class ModelManagerTest : public ::testing::Test {
     return current == nullptr ? "" : current->version();
   }
 
-  testing::TempDir dir_;
+  ::shopml::testing::TempDir dir_;
   ListenerLog log_;
   ModelManager manager_{dir_.Sub("models"), log_.Listener()};
 };
@@ -265,7 +265,7 @@ class ReloadRpcTest : public ::testing::Test {
     return response.status();
   }
 
-  testing::TempDir dir_;
+  ::shopml::testing::TempDir dir_;
   std::unique_ptr<Server> server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::ModelService::Stub> models_;
@@ -339,7 +339,7 @@ TEST_F(ReloadRpcTest, ReloadOfAbsentVersionIsNotFound) {
 }
 
 TEST(ServerStartTest, StartupLoadsNewestValidBundleAndServes) {
-  testing::TempDir dir;
+  ::shopml::testing::TempDir dir;
   ASSERT_OK(PublishTestBundle(dir.Sub("models"), kV1));
   ServerConfig config;
   config.grpc_address = "127.0.0.1:0";

@@ -27,7 +27,7 @@
 #include "grpcpp/grpcpp.h"
 #include "server/server.h"
 #include "storage/store.h"
-#include "tests/server/temp_dir.h"
+#include "tests/testing/temp_dir.h"
 
 namespace shopml::server::testing {
 
@@ -97,7 +97,7 @@ class ServingServer {
  private:
   ServingServer() = default;
 
-  TempDir dir_;
+  ::shopml::testing::TempDir dir_;
   std::unique_ptr<Server> server_;
 };
 

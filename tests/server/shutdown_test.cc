@@ -15,8 +15,8 @@
 #include "server/config.h"
 #include "server/server.h"
 #include "tests/server/shopml_process.h"
-#include "tests/server/temp_dir.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
 
 namespace shopml::server {
 namespace {
@@ -35,7 +35,7 @@ class ShutdownTest : public ::testing::Test {
             "--models_dir=" + dir_.Sub("models"), "--drain_timeout_seconds=5"};
   }
 
-  testing::TempDir dir_;
+  ::shopml::testing::TempDir dir_;
 };
 
 // Liveness over gRPC health, as an orchestrator would probe it.
@@ -111,7 +111,7 @@ TEST_F(ShutdownTest, UnknownCommandExitsTwo) {
 }
 
 TEST(ServerShutdownTest, HealthTurnsNotServingBeforeListenersClose) {
-  testing::TempDir dir;
+  ::shopml::testing::TempDir dir;
   ServerConfig config;
   config.grpc_address = "127.0.0.1:0";
   config.metrics_address = "";

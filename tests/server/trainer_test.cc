@@ -13,14 +13,14 @@
 #include "core/eval/time_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/server/temp_dir.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
 
 namespace shopml::server {
 namespace {
 
-using ::shopml::server::testing::TempDir;
 using ::shopml::testing::StatusIs;
+using ::shopml::testing::TempDir;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;

@@ -8,14 +8,14 @@
 #include "storage/csv_reader.h"
 #include "storage/csv_rows.h"
 #include "storage/store.h"
-#include "tests/storage/temp_dir.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
 
 namespace shopml::storage {
 namespace {
 
-using ::shopml::storage::testing::TempDir;
 using ::shopml::testing::StatusIs;
+using ::shopml::testing::TempDir;
 using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -113,6 +113,27 @@ TEST_F(CsvReaderTest, FieldCountDifferentFromHeaderNamesTheLine) {
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("in.csv:3: expected 2 fields as in the "
                                  "header, got 3")));
+}
+
+TEST_F(CsvReaderTest, LongLineOfCommasStopsAfterTheHeaderFieldCount) {
+  std::unique_ptr<CsvReader> reader =
+      Open("a,b\n1,2\n" + std::string(5 << 20, ',') + "\n");
+  ASSERT_NE(reader, nullptr);
+  std::vector<std::string> fields;
+  ASSERT_OK(reader->Next(fields).status());
+  EXPECT_THAT(reader->Next(fields),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("in.csv:3: expected 2 fields as in the "
+                                 "header, got 3 or more")));
+}
+
+TEST_F(CsvReaderTest, SeparatorsCountTowardTheRecordLimit) {
+  const std::string path = dir_.WriteFile(
+      "wide.csv", std::string(kMaxCsvRecordBytes + 1, ',') + "\n");
+  EXPECT_THAT(CsvReader::Open(path),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("wide.csv:1: record longer than 1048576 "
+                                 "bytes")));
 }
 
 TEST_F(CsvReaderTest, EmptyFileHasNoHeader) {
@@ -223,13 +244,13 @@ TEST_F(CsvImportTest, EventsAcceptEveryTimestampForm) {
                    "bob,a,view,1769860800,,\n"
                    "bob,b,purchase,1769860801.5,,3\n"
                    "bob,c,rating,2026-01-31T12:00:02Z,4.5,\n"
-                   "bob,d,add_to_cart,,,\n")
+                   "bob,d,add_to_cart,1769860800,,\n")
                 .status());
   ASSERT_OK_AND_ASSIGN(uint32_t bob, store_->FindUser("bob"));
   ASSERT_OK_AND_ASSIGN(std::vector<StoredEvent> events,
                        store_->UserEvents(bob, 0));
   ASSERT_EQ(events.size(), 4u);
-  // Newest first: c (12:00:02), b (12:00:01.5); a and d share kNow.
+  // Newest first: c (12:00:02), b (12:00:01.5); a and d share 12:00:00.
   EXPECT_EQ(events[0].time_micros, kNow + 2000000);
   EXPECT_EQ(events[0].kind, EventKind::kRating);
   EXPECT_EQ(events[0].rating, 4.5);
@@ -237,6 +258,22 @@ TEST_F(CsvImportTest, EventsAcceptEveryTimestampForm) {
   EXPECT_EQ(events[1].quantity, 3);
   EXPECT_EQ(events[2].time_micros, kNow);
   EXPECT_EQ(events[3].time_micros, kNow);
+}
+
+TEST_F(CsvImportTest, IdenticalRowsInOneBatchAreDistinctEvents) {
+  const std::string content =
+      "user_id,item_id,event_type,timestamp,quantity\n"
+      "bob,a,purchase,1769860800,1\n"
+      "bob,a,purchase,1769860800,1\n";
+  for (int import = 0; import < 2; ++import) {
+    ASSERT_OK(Import(CsvKind::kEvents, "events.csv", content).status());
+    ASSERT_OK_AND_ASSIGN(std::vector<StoredEvent> events,
+                         store_->UserEvents(0, 0));
+    // Importing the file again replaces the same two events.
+    ASSERT_EQ(events.size(), 2u) << "import " << import;
+    EXPECT_EQ(events[0].time_micros, kNow + 1);
+    EXPECT_EQ(events[1].time_micros, kNow);
+  }
 }
 
 TEST_F(CsvImportTest, SalesAreStoredByDay) {
@@ -290,6 +327,8 @@ TEST_F(CsvImportTest, MalformedRowsNameFileLineAndField) {
        "events.csv:2: rating: must be finite and in [0, 10], got 11"},
       {CsvKind::kEvents, "events.csv", events + "bob,a,view,yesterday,,\n",
        "events.csv:2: timestamp: must be Unix seconds or RFC 3339"},
+      {CsvKind::kEvents, "events.csv", events + "bob,a,view,,,\n",
+       "events.csv:2: timestamp: required"},
       {CsvKind::kEvents, "events.csv", events + "bob,,view,1,,\n",
        "events.csv:2: item_id: must be 1-128 bytes, got 0"},
       {CsvKind::kSales, "sales.csv",

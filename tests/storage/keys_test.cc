@@ -157,6 +157,19 @@ TEST(KeysTest, IdMapKeysUseTheirTags) {
       DecodeReverseIdKey(IdKind::kUser, ReverseIdKey(IdKind::kItem, 1), &id));
 }
 
+TEST(KeysTest, MetaKeysCannotBeMadeFromAnExternalId) {
+  const std::string key = SchemaVersionKey();
+  EXPECT_EQ(key, std::string("\0schema_version", 15));
+  EXPECT_EQ(MetaKey("x"), std::string("\0x", 2));
+  for (IdKind kind : {IdKind::kUser, IdKind::kItem, IdKind::kSeries}) {
+    // An id map key starts with its tag whatever the id, so none equals a
+    // meta key; in particular not the id that is the rest of the key.
+    EXPECT_NE(ForwardIdKey(kind, key.substr(1)), key);
+    EXPECT_NE(ForwardIdKey(kind, "x")[0], kMetaKeyTag);
+    EXPECT_NE(ReverseIdKey(kind, 0)[0], kMetaKeyTag);
+  }
+}
+
 TEST(KeysTest, DecodersRejectWrongLengths) {
   EventKeyParts parts;
   EXPECT_FALSE(DecodeEventKey(EventKey({1, 2, 3, 4}).substr(1), &parts));

@@ -1,7 +1,9 @@
 #include "storage/store.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <memory>
@@ -11,17 +13,20 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "rocksdb/convenience.h"
 #include "rocksdb/db.h"
+#include "rocksdb/utilities/options_util.h"
 #include "storage/keys.h"
-#include "tests/storage/temp_dir.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
 
 namespace shopml::storage {
 namespace {
 
-using ::shopml::storage::testing::TempDir;
+using ::shopml::testing::TempDir;
 using ::shopml::testing::StatusIs;
 using ::testing::AllOf;
 using ::testing::ElementsAre;
@@ -49,33 +54,94 @@ EventInput Event(const std::string& user, const std::string& item,
   return event;
 }
 
-// Writes `value` under `key` of the `meta` family with RocksDB directly, as
-// another build or a damaged disk would; nullopt deletes the key.
+// The store's database opened with RocksDB directly, every family of
+// kFamilies plus "default", as another build or a damaged disk would see it.
+class RawDb {
+ public:
+  explicit RawDb(const std::string& path, bool read_only = false) {
+    std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+        {rocksdb::kDefaultColumnFamilyName, {}}};
+    for (const char* name : kFamilies) {
+      families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+    rocksdb::DB* raw = nullptr;
+    const rocksdb::Status status =
+        read_only
+            ? rocksdb::DB::OpenForReadOnly({}, path, families, &handles_, &raw)
+            : rocksdb::DB::Open({}, path, families, &handles_, &raw);
+    EXPECT_TRUE(status.ok()) << status.ToString();
+    db_.reset(raw);
+  }
+  ~RawDb() {
+    if (db_ == nullptr) return;
+    for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+      EXPECT_TRUE(db_->DestroyColumnFamilyHandle(handle).ok());
+    }
+    EXPECT_TRUE(db_->Close().ok());
+  }
+
+  bool ok() const { return db_ != nullptr; }
+  rocksdb::DB* db() const { return db_.get(); }
+  // The handle of `name`, one of kFamilies.
+  rocksdb::ColumnFamilyHandle* family(const std::string& name) const {
+    for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+      if (handle->GetName() == name) return handle;
+    }
+    ADD_FAILURE() << "no family " << name;
+    return nullptr;
+  }
+  // Number of entries in family `name`.
+  int Count(const std::string& name) const {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), family(name)));
+    int count = 0;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) ++count;
+    EXPECT_TRUE(it->status().ok()) << it->status().ToString();
+    return count;
+  }
+
+ private:
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+};
+
+// Writes `value` under `key` of the `meta` family with RocksDB directly;
+// nullopt deletes the key.
 void PutRawMeta(const std::string& path, const std::string& key,
                 const std::optional<std::string>& value) {
-  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
-      {rocksdb::kDefaultColumnFamilyName, {}}};
-  for (const char* name : kFamilies) {
-    families.emplace_back(name, rocksdb::ColumnFamilyOptions());
-  }
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  ASSERT_TRUE(rocksdb::DB::Open({}, path, families, &handles, &raw).ok());
-  std::unique_ptr<rocksdb::DB> db(raw);
-  EXPECT_TRUE((value.has_value() ? db->Put({}, handles[1], key, *value)
-                                 : db->Delete({}, handles[1], key))
+  RawDb raw(path);
+  ASSERT_TRUE(raw.ok());
+  rocksdb::ColumnFamilyHandle* meta = raw.family(kMetaFamily);
+  EXPECT_TRUE((value.has_value() ? raw.db()->Put({}, meta, key, *value)
+                                 : raw.db()->Delete({}, meta, key))
                   .ok());
-  for (rocksdb::ColumnFamilyHandle* handle : handles) {
-    EXPECT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
-  }
-  EXPECT_TRUE(db->Close().ok());
 }
+
+// Names of the files in `dir` for which `match` holds, sorted.
+std::vector<std::string> FilesIn(
+    const std::string& dir,
+    const std::function<bool(const std::string&)>& match) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (match(name)) names.push_back(name);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+bool IsSstFile(const std::string& name) { return name.ends_with(".sst"); }
+bool IsWalFile(const std::string& name) { return name.ends_with(".log"); }
 
 class StoreTest : public ::testing::Test {
  protected:
   StoreOptions Options(bool read_only = false) const {
+    return OptionsAt(dir_.Sub("store"), read_only);
+  }
+  StoreOptions OptionsAt(const std::string& path,
+                         bool read_only = false) const {
     StoreOptions options;
-    options.path = dir_.Sub("store");
+    options.path = path;
     options.read_only = read_only;
     options.sync = SyncMode::kNoSync;
     options.block_cache_bytes = 1 << 20;
@@ -88,6 +154,17 @@ class StoreTest : public ::testing::Test {
         Store::Open(Options(read_only));
     EXPECT_THAT(store, ::shopml::testing::IsOk());
     return store.ok() ? std::move(store).value() : nullptr;
+  }
+
+  // Writes one item, one event and one sale to the store at `path`.
+  void WriteSomeData(const std::string& path) {
+    ASSERT_OK_AND_ASSIGN(std::unique_ptr<Store> store,
+                         Store::Open(OptionsAt(path)));
+    WriteBatchInput batch;
+    batch.items.push_back(Item("sku-1", "a", 1));
+    batch.events.push_back(Event("bob", "sku-1", EventKind::kView, kSecond));
+    batch.sales.push_back({"s1", 1, 2});
+    ASSERT_OK(store->Write(batch).status());
   }
 
   TempDir dir_;
@@ -317,7 +394,7 @@ TEST_F(StoreTest, RejectsInvalidEntriesNamingEntryAndField) {
 
 TEST_F(StoreTest, RejectsNewerSchemaVersion) {
   OpenStore().reset();
-  PutRawMeta(Options().path, kSchemaVersionKey, "2");
+  PutRawMeta(Options().path, SchemaVersionKey(), "2");
   EXPECT_THAT(Store::Open(Options()),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        HasSubstr("has schema version 2; this build reads up "
@@ -326,7 +403,7 @@ TEST_F(StoreTest, RejectsNewerSchemaVersion) {
 
 TEST_F(StoreTest, UnreadableSchemaVersionIsDataLoss) {
   OpenStore().reset();
-  PutRawMeta(Options().path, kSchemaVersionKey, "banana");
+  PutRawMeta(Options().path, SchemaVersionKey(), "banana");
   EXPECT_THAT(Store::Open(Options()),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("banana")));
 }
@@ -338,7 +415,7 @@ TEST_F(StoreTest, MissingSchemaVersionWithDataIsDataLoss) {
     batch.items.push_back(Item("sku-1", "a", 1));
     ASSERT_OK(store->Write(batch).status());
   }
-  PutRawMeta(Options().path, kSchemaVersionKey, std::nullopt);
+  PutRawMeta(Options().path, SchemaVersionKey(), std::nullopt);
   EXPECT_THAT(Store::Open(Options()),
               StatusIs(absl::StatusCode::kDataLoss,
                        HasSubstr("holds data but no schema version")));
@@ -364,6 +441,167 @@ TEST_F(StoreTest, CurrentFileNamingAMissingManifestIsDataLoss) {
       Store::Open(Options()),
       StatusIs(absl::StatusCode::kDataLoss,
                AllOf(HasSubstr(Options().path), HasSubstr("MANIFEST-999999"))));
+}
+
+TEST_F(StoreTest, MissingCurrentWithRocksDbFilesIsDataLossAndKeepsSstFiles) {
+  for (const bool remove_wal : {false, true}) {
+    SCOPED_TRACE(remove_wal ? "CURRENT and WAL removed" : "CURRENT removed");
+    const std::string path = dir_.Sub(remove_wal ? "no_wal" : "with_wal");
+    WriteSomeData(path);
+    // Reopening replays the WAL into SST files.
+    ASSERT_OK(Store::Open(OptionsAt(path)).status());
+    const std::vector<std::string> sst_files = FilesIn(path, IsSstFile);
+    ASSERT_FALSE(sst_files.empty());
+    std::filesystem::remove(path + "/CURRENT");
+    if (remove_wal) {
+      for (const std::string& wal : FilesIn(path, IsWalFile)) {
+        std::filesystem::remove(path + "/" + wal);
+      }
+    }
+    // A second open must not find a store that the first one created.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      EXPECT_THAT(Store::Open(OptionsAt(path)),
+                  StatusIs(absl::StatusCode::kDataLoss,
+                           AllOf(HasSubstr(path),
+                                 HasSubstr("has RocksDB files but no CURRENT; "
+                                           "restore from a backup"))))
+          << "attempt " << attempt;
+    }
+    EXPECT_THAT(Store::Open(OptionsAt(path, /*read_only=*/true)),
+                StatusIs(absl::StatusCode::kDataLoss, HasSubstr("no CURRENT")));
+    EXPECT_FALSE(std::filesystem::exists(path + "/CURRENT"));
+    EXPECT_EQ(FilesIn(path, IsSstFile), sst_files);
+  }
+}
+
+TEST_F(StoreTest, EmptyDirectoryBecomesANewStore) {
+  std::filesystem::create_directory(Options().path);
+  // What a failed first open may leave behind; not a store yet.
+  dir_.WriteFile("store/LOG", "");
+  std::unique_ptr<Store> store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->NumItems(), 0u);
+}
+
+TEST_F(StoreTest, MissingColumnFamilyOfExistingStoreIsDataLoss) {
+  for (const char* family : kFamilies) {
+    SCOPED_TRACE(family);
+    const std::string path = dir_.Sub(family);
+    WriteSomeData(path);
+    {
+      RawDb raw(path);
+      ASSERT_TRUE(raw.ok());
+      ASSERT_TRUE(raw.db()->DropColumnFamily(raw.family(family)).ok());
+    }
+    const std::string message =
+        absl::StrCat("has no column family \"", family, "\"");
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      EXPECT_THAT(Store::Open(OptionsAt(path)),
+                  StatusIs(absl::StatusCode::kDataLoss,
+                           AllOf(HasSubstr(path), HasSubstr(message))))
+          << "attempt " << attempt;
+    }
+    EXPECT_THAT(Store::Open(OptionsAt(path, /*read_only=*/true)),
+                StatusIs(absl::StatusCode::kDataLoss, HasSubstr(message)));
+  }
+}
+
+TEST_F(StoreTest, EmptyMetaBesideDataIsDataLoss) {
+  WriteSomeData(Options().path);
+  {
+    RawDb raw(Options().path);
+    ASSERT_TRUE(raw.ok());
+    rocksdb::ColumnFamilyHandle* meta = raw.family(kMetaFamily);
+    // Deletes every key of `meta`: an empty `meta` must not be claimed as a
+    // new store while events still name dense ids.
+    ASSERT_TRUE(raw.db()
+                    ->DeleteRange({}, meta, std::string(1, '\0'),
+                                  std::string(8, '\xff'))
+                    .ok());
+  }
+  EXPECT_THAT(Store::Open(Options()),
+              StatusIs(absl::StatusCode::kDataLoss,
+                       HasSubstr("holds data but no schema version")));
+}
+
+TEST_F(StoreTest, IdsEqualToTheRestOfAMetaKeyCannotClobberIt) {
+  // "chema_version" as a series once overwrote the key "schema_version".
+  const std::vector<std::string> ids = {"chema_version",
+                                        SchemaVersionKey().substr(1)};
+  {
+    std::unique_ptr<Store> store = OpenStore();
+    WriteBatchInput batch;
+    for (const std::string& id : ids) {
+      batch.items.push_back(Item(id, "a", 1));
+      batch.users.emplace_back().set_user_id(id);
+      batch.sales.push_back({id, 1, 1});
+    }
+    ASSERT_OK(store->Write(batch).status());
+  }
+  std::unique_ptr<Store> store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  for (const std::string& id : ids) {
+    EXPECT_OK(store->FindItem(id).status());
+    EXPECT_OK(store->FindUser(id).status());
+    EXPECT_OK(store->SeriesSales(id).status());
+  }
+}
+
+TEST_F(StoreTest, IdenticalEventsInOneBatchAreKeptOneMicrosecondApart) {
+  std::unique_ptr<Store> store = OpenStore();
+  WriteBatchInput batch;
+  batch.events.push_back(Event("bob", "a", EventKind::kPurchase, kSecond));
+  batch.events.push_back(batch.events[0]);
+  // Collides with the second event once that one moves to kSecond + 1.
+  batch.events.push_back(Event("bob", "a", EventKind::kPurchase, kSecond + 1));
+  batch.events[0].quantity = 1;
+  batch.events[1].quantity = 2;
+  batch.events[2].quantity = 3;
+  ASSERT_OK(store->Write(batch).status());
+  ASSERT_OK_AND_ASSIGN(std::vector<StoredEvent> events,
+                       store->UserEvents(0, 0));
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[2].time_micros, kSecond);
+  EXPECT_EQ(events[2].quantity, 1);
+  EXPECT_EQ(events[1].time_micros, kSecond + 1);
+  EXPECT_EQ(events[1].quantity, 2);
+  EXPECT_EQ(events[0].time_micros, kSecond + 2);
+  EXPECT_EQ(events[0].quantity, 3);
+  store.reset();
+  RawDb raw(Options().path, /*read_only=*/true);
+  ASSERT_TRUE(raw.ok());
+  EXPECT_EQ(raw.Count(kItemEventsFamily), 3);
+}
+
+TEST_F(StoreTest, RetriedBatchWithIdenticalEventsStoresThemOnce) {
+  std::unique_ptr<Store> store = OpenStore();
+  WriteBatchInput batch;
+  batch.events.push_back(Event("bob", "a", EventKind::kView, kSecond));
+  batch.events.push_back(batch.events[0]);
+  ASSERT_OK(store->Write(batch).status());
+  ASSERT_OK(store->Write(batch).status());
+  ASSERT_OK_AND_ASSIGN(std::vector<StoredEvent> events,
+                       store->UserEvents(0, 0));
+  EXPECT_EQ(events.size(), 2u);
+  store.reset();
+  RawDb raw(Options().path, /*read_only=*/true);
+  ASSERT_TRUE(raw.ok());
+  EXPECT_EQ(raw.Count(kEventsFamily), 2);
+  EXPECT_EQ(raw.Count(kItemEventsFamily), 2);
+}
+
+TEST_F(StoreTest, DatabaseOptionsBoundTheWalAndRecoverToAPointInTime) {
+  OpenStore().reset();
+  rocksdb::ConfigOptions config;
+  config.ignore_unknown_options = true;
+  rocksdb::DBOptions db_options;
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  ASSERT_TRUE(
+      rocksdb::LoadLatestOptions(config, Options().path, &db_options, &families)
+          .ok());
+  EXPECT_EQ(db_options.max_total_wal_size, uint64_t{256} << 20);
+  EXPECT_EQ(db_options.wal_recovery_mode,
+            rocksdb::WALRecoveryMode::kPointInTimeRecovery);
 }
 
 TEST_F(StoreTest, SecondWriterIsUnavailableMentioningLock) {

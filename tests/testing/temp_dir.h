@@ -1,7 +1,7 @@
 // TempDir: a fresh directory under $TEST_TMPDIR (or /tmp) for one test,
 // removed with everything in it when the object goes away.
-#ifndef SHOPML_TESTS_STORAGE_TEMP_DIR_H_
-#define SHOPML_TESTS_STORAGE_TEMP_DIR_H_
+#ifndef SHOPML_TESTS_TESTING_TEMP_DIR_H_
+#define SHOPML_TESTS_TESTING_TEMP_DIR_H_
 
 #include <stdlib.h>
 
@@ -13,14 +13,14 @@
 
 #include "gtest/gtest.h"
 
-namespace shopml::storage::testing {
+namespace shopml::testing {
 
 class TempDir {
  public:
   TempDir() {
     const char* root = std::getenv("TEST_TMPDIR");
     std::string pattern = std::string(root != nullptr ? root : "/tmp") +
-                          "/shopml_storage_test_XXXXXX";
+                          "/shopml_test_XXXXXX";
     if (mkdtemp(pattern.data()) == nullptr) {
       ADD_FAILURE() << "mkdtemp failed for " << pattern;
     }
@@ -51,6 +51,6 @@ class TempDir {
   std::string path_;
 };
 
-}  // namespace shopml::storage::testing
+}  // namespace shopml::testing
 
-#endif  // SHOPML_TESTS_STORAGE_TEMP_DIR_H_
+#endif  // SHOPML_TESTS_TESTING_TEMP_DIR_H_
