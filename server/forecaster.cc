@@ -1,7 +1,5 @@
 #include "server/forecaster.h"
 
-#include <algorithm>
-#include <cmath>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -13,6 +11,8 @@ namespace shopml::server {
 namespace {
 
 constexpr int kWeek = 7;
+// Largest p-value of the weekday effect that keeps the weekly season.
+constexpr double kWeeklyPatternLevel = 0.05;
 
 v1::Frequency ToProto(core::Frequency frequency) {
   switch (frequency) {
@@ -38,16 +38,6 @@ const char* FrequencyName(core::Frequency frequency) {
   return "daily";
 }
 
-// Mean absolute difference between values `lag` apart, over t >= `from`.
-double MeanAbsLagError(absl::Span<const double> values, size_t lag,
-                       size_t from) {
-  double sum = 0;
-  for (size_t t = from; t < values.size(); ++t) {
-    sum += std::abs(values[t] - values[t - lag]);
-  }
-  return sum / static_cast<double>(values.size() - from);
-}
-
 void AddDetail(const std::string& name, double value,
                v1::ForecastResponse* response) {
   response->mutable_model_details()->insert({name, value});
@@ -62,9 +52,10 @@ int ChooseSeasonLength(absl::Span<const double> values,
   // Two weeks are the least that shows whether a weekly pattern repeats;
   // shorter histories are left to the model's short-history fallback.
   if (values.size() < 2 * kWeek) return season;
-  const double weekly = MeanAbsLagError(values, kWeek, kWeek);
-  const double daily = MeanAbsLagError(values, 1, kWeek);
-  return daily < weekly ? 1 : season;
+  // Comparing lag-1 and lag-7 naive errors picks season 1 by chance on
+  // low-volume counts, and whenever week-long promotions hurt lag 7 more:
+  // test the weekday effect against its noise instead.
+  return core::WeeklyPatternPValue(values) < kWeeklyPatternLevel ? season : 1;
 }
 
 std::string FormatDay(int32_t days) {

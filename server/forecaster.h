@@ -7,9 +7,10 @@
 //
 // Season length: 52 for weekly and 12 for monthly series. A daily series is
 // forecast with a weekly season (7) unless its history shows no weekly
-// pattern: when repeating yesterday (season 1) has the smaller mean absolute
-// error over the history than repeating last week, season 1 is used and a
-// note says so.
+// pattern: when the weekday effect is not significant at the 5% level
+// (core::WeeklyPatternPValue, a weekday-by-week analysis of variance), season
+// 1 is used and a note says so. Histories shorter than two weeks keep 7 and
+// are left to the model's short-history fallback.
 //
 // Thread safety: immutable after construction; safe to share. The store must
 // outlive it.

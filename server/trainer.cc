@@ -116,10 +116,8 @@ ModelInfos DescribeModels(const TrainerOptions& options) {
   SetParameter(infos.bias, "lambda_user", options.bias.lambda_user);
   SetParameter(infos.bias, "lambda_item", options.bias.lambda_item);
   SetParameter(infos.bias, "iterations", options.bias.iterations);
-  SetParameter(infos.conversion, "item_prior_views",
-               options.conversion.item_prior_views);
-  SetParameter(infos.conversion, "category_prior_views",
-               options.conversion.category_prior_views);
+  SetParameter(infos.conversion, "estimate_prior_views",
+               options.conversion.estimate_prior_views ? "true" : "false");
   for (ModelInfo* info : {&infos.popularity, &infos.cooccurrence, &infos.bias,
                           &infos.conversion}) {
     SetParameter(*info, "holdout_fraction", options.holdout_fraction);
@@ -187,7 +185,7 @@ absl::Status EvaluateModels(const core::TimeSplit& split,
     auto& out = *infos.conversion.mutable_metrics();
     out["log_loss"] = error.log_loss;
     out["shop_rate_log_loss"] = error.shop_rate_log_loss;
-    out["eval_pairs"] = static_cast<double>(error.count);
+    out["eval_trials"] = static_cast<double>(error.count);
   }
   return absl::OkStatus();
 }
@@ -306,6 +304,15 @@ absl::StatusOr<core::ModelBundle> TrainBundle(const storage::Store& store,
   SHOPML_ASSIGN_OR_RETURN(
       bundle.conversion_rate,
       core::ConversionRate::Train(data, options.conversion));
+  // The prior strengths actually used: estimated from the data, or the
+  // options' values when the data are too thin to estimate them.
+  const core::ConversionPriors& priors = bundle.conversion_rate.priors();
+  SetParameter(infos.conversion, "item_prior_views", priors.item_views);
+  SetParameter(infos.conversion, "category_prior_views", priors.category_views);
+  SetParameter(infos.conversion, "item_prior_views_estimated",
+               priors.item_estimated ? "true" : "false");
+  SetParameter(infos.conversion, "category_prior_views_estimated",
+               priors.category_estimated ? "true" : "false");
   bundle.category_names = data.catalog.category_names;
 
   const absl::Time now = absl::Now();

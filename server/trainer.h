@@ -9,7 +9,7 @@
 //   popularity       hr_at_10, ndcg_at_10, eval_users
 //   cooccurrence     hr_at_10, ndcg_at_10, coverage, eval_users
 //   bias_baseline    rmse, mae, global_mean_rmse, global_mean_mae, eval_ratings
-//   conversion_rate  log_loss, shop_rate_log_loss, eval_pairs
+//   conversion_rate  log_loss, shop_rate_log_loss, eval_trials (views)
 //
 // (core/eval/recommendation_eval.h defines the ranking protocol.) A metric is
 // absent when the hold-out has nothing to measure it on.

@@ -16,6 +16,9 @@ constexpr double kFavouredCategoryShare = 0.8;
 constexpr double kSwitchCategory = 0.25;
 constexpr double kAnotherView = 0.8;  // Visits average 5 views.
 constexpr double kRatingShare = 0.4;
+// A rating comes 1 hour to 14 days after its purchase.
+constexpr int64_t kFirstRatingDelay = 3600;
+constexpr int64_t kRatingDelaySeconds = 14 * kDaySeconds;
 
 // Draws shopping visits into shop.events until it holds options.num_events
 // events.
@@ -59,7 +62,7 @@ class VisitMaker {
       if (rng_.Bernoulli(kSwitchCategory)) category = PickCategory(segment);
       const uint32_t item =
           category_items_[category][rng_.Pick(category_cumulative_[category])];
-      Emit(user, item, EventType::kView, time);
+      if (!Emit(user, item, EventType::kView, time)) return;
       Funnel(user, item, category, time);
       time += 15 + static_cast<int64_t>(rng_.Below(120));
     } while (!Full() && rng_.Bernoulli(kAnotherView));
@@ -75,41 +78,50 @@ class VisitMaker {
   }
 
   // After a view: maybe a cart, a purchase and a rating, each later than the
-  // step before. Advances `time` past the purchase.
+  // step before. Advances `time` past the purchase. A step that would fall at
+  // or after the window's end is not taken (it has not happened yet).
   void Funnel(uint32_t user, uint32_t item, int category, int64_t& time) {
     const double affinity = DemoAffinity(shop_, user, category);
     const double quality = shop_.truth.item_quality[item];
-    if (Full() || !rng_.Bernoulli(std::clamp(
-                      0.2 + 0.08 * affinity + 0.04 * quality, 0.1, 0.3))) {
+    if (Full() || !rng_.Bernoulli(DemoCartProbability(affinity, quality))) {
       return;
     }
     time += 5 + static_cast<int64_t>(rng_.Below(60));
-    Emit(user, item, EventType::kAddToCart, time);
-    if (Full() ||
-        !rng_.Bernoulli(std::clamp(0.4 + 0.08 * affinity, 0.3, 0.5))) {
+    if (!Emit(user, item, EventType::kAddToCart, time)) return;
+    if (Full() || !rng_.Bernoulli(DemoPurchaseProbability(affinity, quality))) {
       return;
     }
     time += 30 + static_cast<int64_t>(rng_.Below(600));
-    DemoEvent& purchase = Emit(user, item, EventType::kPurchase, time);
-    purchase.quantity =
+    DemoEvent* purchase = Emit(user, item, EventType::kPurchase, time);
+    if (purchase == nullptr) return;
+    purchase->quantity =
         rng_.Bernoulli(0.2) ? 2 + static_cast<int>(rng_.Below(2)) : 1;
     if (Full() || !rng_.Bernoulli(kRatingShare)) return;
+    // The delay is drawn inside what is left of the window, so a late
+    // purchase is still rated (a clamp would pile ratings onto end - 1).
+    const int64_t longest =
+        std::min<int64_t>(kRatingDelaySeconds, end_ - kFirstRatingDelay - time);
+    if (longest <= 0) return;
     const int64_t rated_at =
-        time + 3600 + static_cast<int64_t>(rng_.Below(14 * kDaySeconds));
+        time + kFirstRatingDelay + static_cast<int64_t>(rng_.Below(longest));
     const double stars =
         std::round(3 + 1.2 * affinity + quality + 0.6 * rng_.Normal());
-    Emit(user, item, EventType::kRating, rated_at).rating =
-        static_cast<int>(std::clamp(stars, 1.0, 5.0));
+    if (DemoEvent* rating = Emit(user, item, EventType::kRating, rated_at)) {
+      rating->rating = static_cast<int>(std::clamp(stars, 1.0, 5.0));
+    }
   }
 
-  DemoEvent& Emit(uint32_t user, uint32_t item, EventType type, int64_t time) {
+  // Appends the event unless `time` is at or after the window's end; nullptr
+  // then.
+  DemoEvent* Emit(uint32_t user, uint32_t item, EventType type, int64_t time) {
+    if (time >= end_) return nullptr;
     DemoEvent event;
     event.user = user;
     event.item = item;
     event.type = type;
-    event.timestamp = std::min(time, end_ - 1);
+    event.timestamp = time;
     shop_.events.push_back(event);
-    return shop_.events.back();
+    return &shop_.events.back();
   }
 
   DemoShop& shop_;

@@ -229,6 +229,17 @@ absl::Status WriteItems(const DemoShop& shop, const std::string& path) {
 absl::Status WriteUsers(const DemoShop& shop, const std::string& path) {
   SHOPML_ASSIGN_OR_RETURN(CsvWriter out, CsvWriter::Open(path));
   out.AddPlain("user_id");
+  out.EndRow();
+  for (const DemoUser& user : shop.users) {
+    out.Add(user.user_id);
+    out.EndRow();
+  }
+  return out.Close();
+}
+
+absl::Status WriteUserSegments(const DemoShop& shop, const std::string& path) {
+  SHOPML_ASSIGN_OR_RETURN(CsvWriter out, CsvWriter::Open(path));
+  out.AddPlain("user_id");
   out.AddPlain("segment");
   out.EndRow();
   for (const DemoUser& user : shop.users) {
@@ -312,6 +323,8 @@ absl::Status WriteDemoCsv(const DemoShop& shop, const std::string& dir) {
   const std::filesystem::path root(dir);
   SHOPML_RETURN_IF_ERROR(WriteItems(shop, (root / "items.csv").string()));
   SHOPML_RETURN_IF_ERROR(WriteUsers(shop, (root / "users.csv").string()));
+  SHOPML_RETURN_IF_ERROR(
+      WriteUserSegments(shop, (root / "truth_user_segments.csv").string()));
   SHOPML_RETURN_IF_ERROR(WriteEvents(shop, (root / "events.csv").string()));
   return WriteSales(shop, (root / "sales.csv").string());
 }
@@ -323,6 +336,14 @@ double DemoAffinity(const DemoShop& shop, uint32_t user, int category) {
       static_cast<uint64_t>(category);
   return shop.truth.segment_affinity[shop.users[user].segment][category] +
          kPersonalAffinitySd * HashNormal(key);
+}
+
+double DemoCartProbability(double affinity, double quality) {
+  return 1 / (1 + std::exp(-(-1.9 + 0.5 * affinity + 0.8 * quality)));
+}
+
+double DemoPurchaseProbability(double affinity, double quality) {
+  return 1 / (1 + std::exp(-(-0.8 + 0.3 * affinity + 0.8 * quality)));
 }
 
 Interactions DemoInteractions(const DemoShop& shop) {

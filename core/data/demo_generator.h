@@ -10,10 +10,16 @@
 //     1 / rank), log-normal prices per category, ~5% out of stock, and a
 //     hidden quality.
 //   - Shopping visits stay mostly in the user's favoured categories and run the
-//     funnel view -> add_to_cart (10-30%) -> purchase (30-50% of carts) ->
-//     rating (40% of purchases), with rating = clamp(round(3 + 1.2 * affinity
-//     + quality + noise), 1, 5). Event times span the last 365 days of the
-//     window, twice as dense at its end as at its start.
+//     funnel view -> add_to_cart (about 20%) -> purchase (about 40% of carts)
+//     -> rating (40% of purchases), with the cart and purchase steps logistic
+//     in the user's affinity and the item's quality (DemoCartProbability,
+//     DemoPurchaseProbability): about 9% of views convert, from about 4% for
+//     the worst fifth of items by quality to about 16% for the best. Ratings
+//     are clamp(round(3 + 1.2 * affinity + quality + noise), 1, 5). Event
+//     times span the last 365 days of the window, twice as dense at its end as
+//     at its start; every event falls inside the window (a step that would
+//     fall after its end has not happened yet and is left out), and the steps
+//     of one visit are strictly increasing in time.
 //   - Daily sales per item: base level by popularity x weekly profile
 //     (weekend uplift) x yearly sinusoid (phase per category) x trend (per
 //     category, within +-30% a year) x promotions (7-day windows at x2), with
@@ -146,9 +152,12 @@ struct DemoShop {
 absl::StatusOr<DemoShop> GenerateDemoShop(const DemoOptions& options);
 
 // Writes items.csv, users.csv, events.csv and sales.csv into `dir` (created
-// if missing), the formats `shopml import` reads:
+// if missing), the formats `shopml import` reads, and the planted taste
+// segments as truth_user_segments.csv (user_id,segment), which is not for
+// import: it is the answer a segmentation model should recover, kept apart
+// so no model can read it from the users' attributes.
 //   items.csv   item_id,category,price,stock_status,title
-//   users.csv   user_id,segment
+//   users.csv   user_id
 //   events.csv  user_id,item_id,event_type,timestamp,rating,quantity
 //   sales.csv   series_id,date,quantity
 // A header row first; RFC 4180 quoting where a field needs it; stock_status
@@ -162,6 +171,12 @@ absl::Status WriteDemoCsv(const DemoShop& shop, const std::string& dir);
 // The affinity of `user` to `category`: the segment's plus a personal
 // deviation (normal, sd 0.3) fixed by the seed.
 double DemoAffinity(const DemoShop& shop, uint32_t user, int category);
+
+// P(add_to_cart | view) = sigmoid(-1.9 + 0.5 * affinity + 0.8 * quality) and
+// P(purchase | add_to_cart) = sigmoid(-0.8 + 0.3 * affinity + 0.8 * quality),
+// for the user's affinity to the item's category and the item's quality.
+double DemoCartProbability(double affinity, double quality);
+double DemoPurchaseProbability(double affinity, double quality);
 
 // The expected sales of `item` on day index `day_index` (day
 // sales_first_day + day_index), per DemoSeriesTruth.

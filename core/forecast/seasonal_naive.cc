@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -262,7 +263,57 @@ ForecastResult SeasonalNaive(absl::Span<const double> history,
   return result;
 }
 
+// P(F(d1, d2) > f) for even d1, through the regularised incomplete beta
+// function with an integer second argument:
+//   I_x(a, b) = x^a sum_{k < b} [Gamma(a + k) / (Gamma(a) k!)] (1 - x)^k,
+// x = d2 / (d2 + d1 f), a = d2 / 2, b = d1 / 2. A finite sum: no lgamma and
+// no series to converge.
+double FTailEvenNumerator(int d1, double d2, double f) {
+  const double x = d2 / (d2 + d1 * f);
+  const double a = d2 / 2;
+  double term = 1, sum = 1;
+  for (int k = 1; k < d1 / 2; ++k) {
+    term *= (a + k - 1) / k * (1 - x);
+    sum += term;
+  }
+  return std::min(1.0, std::exp(a * std::log(x)) * sum);
+}
+
 }  // namespace
+
+double WeeklyPatternPValue(absl::Span<const double> values) {
+  constexpr int kWeek = 7;
+  const size_t weeks = values.size() / kWeek;
+  if (weeks < 2) return 1;
+  const absl::Span<const double> y =
+      values.subspan(values.size() - weeks * kWeek);
+  double grand = 0, scale = 0;
+  double weekday_mean[kWeek] = {};
+  std::vector<double> week_mean(weeks, 0);
+  for (size_t t = 0; t < y.size(); ++t) {
+    grand += y[t] / static_cast<double>(y.size());
+    weekday_mean[t % kWeek] += y[t] / static_cast<double>(weeks);
+    week_mean[t / kWeek] += y[t] / kWeek;
+    scale += y[t] * y[t];
+  }
+  double between = 0, residual = 0;
+  for (int d = 0; d < kWeek; ++d) {
+    between += static_cast<double>(weeks) * (weekday_mean[d] - grand) *
+               (weekday_mean[d] - grand);
+  }
+  for (size_t t = 0; t < y.size(); ++t) {
+    const double e =
+        y[t] - week_mean[t / kWeek] - weekday_mean[t % kWeek] + grand;
+    residual += e * e;
+  }
+  // Relative to the data's size, so rounding in the means of a constant or
+  // exactly periodic series does not read as signal or as noise.
+  constexpr double kRoundoff = 1e-12;
+  if (between <= kRoundoff * scale) return 1;
+  if (residual <= kRoundoff * scale) return 0;
+  const double d2 = 6.0 * static_cast<double>(weeks - 1);
+  return FTailEvenNumerator(6, d2, (between / 6) / (residual / d2));
+}
 
 absl::StatusOr<ForecastResult> SeasonalNaiveForecast(
     absl::Span<const double> history, const ForecastSpec& spec) {

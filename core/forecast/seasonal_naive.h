@@ -91,6 +91,21 @@ struct ForecastSpec {
 absl::StatusOr<ForecastResult> SeasonalNaiveForecast(
     absl::Span<const double> history, const ForecastSpec& spec);
 
+// Evidence of a weekly pattern in a daily series: the p-value of a weekday
+// effect in a two-way analysis of variance with the W complete weeks ending at
+// the last value as blocks (a leading partial week is ignored) and the
+// weekday as treatment. Blocking removes each week's level, so slow trends,
+// yearly swings and week-long promotions do not count as a weekday effect.
+// With weekday means C_d, week means R_w and grand mean G:
+//   between  = W sum_d (C_d - G)^2                   (6 degrees of freedom)
+//   residual = sum_wd (y_wd - R_w - C_d + G)^2       (6 (W - 1) of them)
+//   F = (between / 6) / (residual / (6 (W - 1)))
+// and the p-value is P(F(6, 6 (W - 1)) > F), exact for independent normal
+// noise and close for Poisson counts. Returns 1 with fewer than two weeks or
+// no weekday differences, and 0 for a pattern repeating exactly (no residual).
+// Day 0 of `values` need not be a Monday.
+double WeeklyPatternPValue(absl::Span<const double> values);
+
 }  // namespace shopml::core
 
 #endif  // SHOPML_CORE_FORECAST_SEASONAL_NAIVE_H_

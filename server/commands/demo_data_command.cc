@@ -15,7 +15,10 @@ constexpr char kUsage[] =
     "                        [--categories=N] [--events=N] [--days=N]\n"
     "Writes a synthetic shop as items.csv, users.csv, events.csv and "
     "sales.csv,\n"
-    "ready for `shopml import`. The same flags give the same files.";
+    "ready for `shopml import`, and the planted taste segment of each user as\n"
+    "truth_user_segments.csv (for evaluation only; not imported). The same "
+    "flags\n"
+    "give the same files.";
 
 }  // namespace
 

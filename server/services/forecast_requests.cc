@@ -71,8 +71,10 @@ absl::StatusOr<ForecastQuery> ParseForecastRequest(
   ForecastQuery query;
   SHOPML_ASSIGN_OR_RETURN(query.frequency, ParseFrequency(request.frequency()));
   SHOPML_ASSIGN_OR_RETURN(query.levels, ParseLevels(request.levels()));
+  // The inventory suggestion is computed from the history over the whole lead
+  // time, independently of how many periods are forecast.
   SHOPML_RETURN_IF_ERROR(ValidateRange(
-      "lead_time_periods", request.lead_time_periods(), 0, request.horizon()));
+      "lead_time_periods", request.lead_time_periods(), 0, config.max_horizon));
   SHOPML_ASSIGN_OR_RETURN(query.service_level,
                           ParseServiceLevel(request.service_level()));
   query.series_id = request.series_id();

@@ -258,6 +258,68 @@ TEST(SeasonalNaiveTest, NonNegativeClampsLowerBoundsAtZero) {
   EXPECT_EQ(raw.points[0].intervals[0].lower, -5);
 }
 
+// Two weeks, 10 + c_d + e_d then 10 + c_d - e_d, with e = (1, -1, 0, ...) and
+// c = (0, ..., 0, s): the week means are equal and the residuals are +-e, so
+// F = sum_d (c_d - mean c)^2 / sum_d e_d^2 = 3 s^2 / 7 on (6, 6) degrees of
+// freedom.
+std::vector<double> TwoWeeksWithF(double f) {
+  const double s = std::sqrt(7 * f / 3);
+  std::vector<double> values;
+  for (int sign : {1, -1}) {
+    for (int d = 0; d < 7; ++d) {
+      const double e = d == 0 ? 1 : d == 1 ? -1 : 0;
+      values.push_back(10 + (d == 6 ? s : 0) + sign * e);
+    }
+  }
+  return values;
+}
+
+TEST(WeeklyPatternTest, PValueMatchesTheFTable) {
+  // Critical values of F(6, 6): 4.284 at 5%, 8.466 at 1%.
+  EXPECT_NEAR(WeeklyPatternPValue(TwoWeeksWithF(4.284)), 0.05, 1e-4);
+  EXPECT_NEAR(WeeklyPatternPValue(TwoWeeksWithF(8.466)), 0.01, 1e-4);
+}
+
+TEST(WeeklyPatternTest, ExactPatternIsCertainAndConstantHasNone) {
+  EXPECT_EQ(WeeklyPatternPValue(WeeklyPattern(8)), 0);
+  EXPECT_EQ(WeeklyPatternPValue(std::vector<double>(56, 0.7)), 1);
+  EXPECT_EQ(WeeklyPatternPValue(std::vector<double>(56, 0.0)), 1);
+}
+
+TEST(WeeklyPatternTest, FewerThanTwoWeeksGiveNoEvidence) {
+  std::vector<double> history = WeeklyPattern(2);
+  history.pop_back();
+  EXPECT_EQ(WeeklyPatternPValue(history), 1);
+}
+
+TEST(WeeklyPatternTest, WeekLevelsAndALeadingPartialWeekDoNotCount) {
+  std::mt19937 rng(5);
+  std::normal_distribution<double> noise(0, 1);
+  std::vector<double> history;
+  for (int t = 0; t < 70; ++t)
+    history.push_back(20 + (t % 7 == 5) + noise(rng));
+  const double p = WeeklyPatternPValue(history);
+  std::vector<double> shifted = {900, -900, 900};  // A partial week first.
+  for (int t = 0; t < 70; ++t) shifted.push_back(history[t] + 8 * (t / 7));
+  EXPECT_NEAR(WeeklyPatternPValue(shifted), p, 1e-9);
+  EXPECT_GT(p, 0);
+  EXPECT_LT(p, 1);
+}
+
+TEST(WeeklyPatternTest, FalseAlarmsOnPoissonNoiseMatchTheLevel) {
+  std::mt19937 rng(11);
+  std::poisson_distribution<int> sales(1.0);
+  constexpr int kSeries = 400;
+  int below5 = 0;
+  for (int i = 0; i < kSeries; ++i) {
+    std::vector<double> history;
+    for (int t = 0; t < 730; ++t) history.push_back(sales(rng));
+    below5 += WeeklyPatternPValue(history) < 0.05;
+  }
+  // Binomial(400, 0.05): sd 4.4.
+  EXPECT_NEAR(below5, 0.05 * kSeries, 15);
+}
+
 struct BadSpecCase {
   const char* name;
   void (*mutate)(ForecastSpec&, std::vector<double>&);

@@ -1,11 +1,15 @@
+#include <cmath>
+#include <cstdint>
 #include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "core/data/demo_random.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "server/forecaster.h"
 #include "server/status_util.h"
 #include "shopml/v1/forecast_service.grpc.pb.h"
 #include "tests/server/planted_shop.h"
@@ -173,6 +177,20 @@ TEST_F(ForecastTest, InventoryReorderPointIsDemandPlusSafetyStock) {
                  1e-9));
 }
 
+TEST_F(ForecastTest, LeadTimeMayExceedTheHorizon) {
+  v1::ForecastRequest longer = Request("noisy", 7);
+  longer.set_lead_time_periods(7);
+  v1::ForecastRequest shorter = Request("noisy", 2);
+  shorter.set_lead_time_periods(7);
+  ASSERT_OK_AND_ASSIGN(v1::ForecastResponse expected, Forecast(longer));
+  ASSERT_OK_AND_ASSIGN(v1::ForecastResponse response, Forecast(shorter));
+  EXPECT_THAT(response.points(), SizeIs(2));
+  ASSERT_TRUE(response.has_inventory());
+  EXPECT_EQ(response.inventory().lead_time_periods(), 7);
+  EXPECT_DOUBLE_EQ(response.inventory().reorder_point(),
+                   expected.inventory().reorder_point());
+}
+
 TEST_F(ForecastTest, NoInventoryWithoutLeadTime) {
   ASSERT_OK_AND_ASSIGN(v1::ForecastResponse response,
                        Forecast(Request("noisy", 7)));
@@ -247,8 +265,8 @@ INSTANTIATE_TEST_SUITE_P(
         InvalidCase{"NegativeLeadTime",
                     [](auto& r) { r.set_lead_time_periods(-1); },
                     "lead_time_periods:"},
-        InvalidCase{"LeadTimeAboveHorizon",
-                    [](auto& r) { r.set_lead_time_periods(8); },
+        InvalidCase{"LeadTimeAboveMaxHorizon",
+                    [](auto& r) { r.set_lead_time_periods(100000); },
                     "lead_time_periods:"},
         InvalidCase{"ServiceLevelHundred",
                     [](auto& r) { r.set_service_level(100); },
@@ -259,6 +277,59 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<InvalidCase>& info) {
       return std::string(info.param.name);
     });
+
+// Two years of daily Poisson sales of mean 4 with twelve week-long promotions
+// at x2, and, when `weekly`, the demo shop's weak weekly profile (weekdays
+// 0.85-1.03, Saturday 1.30, Sunday 1.15).
+std::vector<double> PlantedDailySales(bool weekly, uint64_t seed) {
+  constexpr double kProfile[7] = {0.88, 0.85, 0.87, 0.92, 1.03, 1.30, 1.15};
+  constexpr int kDays = 730;
+  core::DemoRandom rng(seed, /*stream=*/0);
+  std::vector<double> multiplier(kDays, 1);
+  for (int k = 0; k < 12; ++k) {
+    const int start = static_cast<int>(rng.Below(kDays - 7));
+    for (int d = start; d < start + 7; ++d) multiplier[d] = 2;
+  }
+  std::vector<double> sales;
+  for (int d = 0; d < kDays; ++d) {
+    const double mean = 4 * multiplier[d] * (weekly ? kProfile[d % 7] : 1);
+    sales.push_back(static_cast<double>(rng.Poisson(mean)));
+  }
+  return sales;
+}
+
+double MeanAbsLagError(const std::vector<double>& values, size_t lag) {
+  double sum = 0;
+  for (size_t t = 7; t < values.size(); ++t) {
+    sum += std::abs(values[t] - values[t - lag]);
+  }
+  return sum / static_cast<double>(values.size() - 7);
+}
+
+TEST(ChooseSeasonLengthTest, WeakWeeklyPatternOnPoissonCountsGetsSeven) {
+  const std::vector<double> sales = PlantedDailySales(/*weekly=*/true, 1);
+  // The old rule chose season 1 here: repeating yesterday had the smaller
+  // mean absolute error.
+  ASSERT_LT(MeanAbsLagError(sales, 1), MeanAbsLagError(sales, 7));
+  EXPECT_EQ(ChooseSeasonLength(sales, core::Frequency::kDaily), 7);
+}
+
+TEST(ChooseSeasonLengthTest, PoissonNoiseWithPromotionsGetsOne) {
+  EXPECT_EQ(ChooseSeasonLength(PlantedDailySales(/*weekly=*/false, 2),
+                               core::Frequency::kDaily),
+            1);
+}
+
+TEST(ChooseSeasonLengthTest, ShortDailyHistoryKeepsSeven) {
+  const std::vector<double> sales(13, 1.0);
+  EXPECT_EQ(ChooseSeasonLength(sales, core::Frequency::kDaily), 7);
+}
+
+TEST(ChooseSeasonLengthTest, WeeklyAndMonthlySeriesKeepTheirSeasons) {
+  const std::vector<double> noise = PlantedDailySales(/*weekly=*/false, 3);
+  EXPECT_EQ(ChooseSeasonLength(noise, core::Frequency::kWeekly), 52);
+  EXPECT_EQ(ChooseSeasonLength(noise, core::Frequency::kMonthly), 12);
+}
 
 TEST(ForecastWithoutBundleTest, ForecastsWithLiveVersion) {
   ASSERT_OK_AND_ASSIGN(
