@@ -16,6 +16,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "client/status_code.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "shopml/v1/forecast_service.grpc.pb.h"
 #include "shopml/v1/recommendation_service.grpc.pb.h"
@@ -46,6 +47,7 @@ struct PendingCall {
 struct Stubs {
   std::unique_ptr<v1::RecommendationService::Stub> recommendation;
   std::unique_ptr<v1::ForecastService::Stub> forecast;
+  std::unique_ptr<grpc::health::v1::Health::Stub> health;
 };
 
 absl::Status ValidateOptions(const LoadOptions& options) {
@@ -211,6 +213,16 @@ class Dispatcher {
         });
         break;
       }
+      case LoadMethod::kHealth: {
+        auto call = std::make_unique<
+            PendingCall<grpc::health::v1::HealthCheckRequest,
+                        grpc::health::v1::HealthCheckResponse>>();
+        Launch(std::move(call), due, [&](auto* c, auto done) {
+          stubs.health->async()->Check(&c->context, &c->request, &c->response,
+                                       std::move(done));
+        });
+        break;
+      }
     }
   }
 
@@ -242,12 +254,14 @@ std::string JsonString(absl::string_view text) {
 }  // namespace
 
 absl::StatusOr<LoadMethod> ParseLoadMethod(absl::string_view name) {
-  for (LoadMethod method : {LoadMethod::kRecommend, LoadMethod::kScore,
-                            LoadMethod::kSimilar, LoadMethod::kForecast}) {
+  for (LoadMethod method :
+       {LoadMethod::kRecommend, LoadMethod::kScore, LoadMethod::kSimilar,
+        LoadMethod::kForecast, LoadMethod::kHealth}) {
     if (name == LoadMethodName(method)) return method;
   }
   return absl::InvalidArgumentError(
-      absl::StrCat("method: must be recommend, score, similar or forecast, ",
+      absl::StrCat("method: must be recommend, score, similar, forecast or "
+                   "health, ",
                    "got \"", name, "\""));
 }
 
@@ -261,6 +275,8 @@ const char* LoadMethodName(LoadMethod method) {
       return "similar";
     case LoadMethod::kForecast:
       return "forecast";
+    case LoadMethod::kHealth:
+      return "health";
   }
   return "unknown";
 }
@@ -319,7 +335,8 @@ absl::StatusOr<LoadReport> RunLoad(const LoadOptions& options) {
                        absl::FormatDuration(options.deadline)));
     }
     stubs.push_back({v1::RecommendationService::NewStub(channel),
-                     v1::ForecastService::NewStub(channel)});
+                     v1::ForecastService::NewStub(channel),
+                     grpc::health::v1::Health::NewStub(channel)});
   }
   return Dispatcher(options, std::move(stubs)).Run();
 }

@@ -23,9 +23,12 @@
 
 namespace shopml::client {
 
-enum class LoadMethod { kRecommend, kScore, kSimilar, kForecast };
+// kHealth calls grpc.health.v1.Health/Check: an almost empty RPC, the
+// baseline that shows what a model RPC costs beyond gRPC itself.
+enum class LoadMethod { kRecommend, kScore, kSimilar, kForecast, kHealth };
 
-// "recommend", "score", "similar", "forecast"; InvalidArgument otherwise.
+// "recommend", "score", "similar", "forecast", "health"; InvalidArgument
+// otherwise.
 absl::StatusOr<LoadMethod> ParseLoadMethod(absl::string_view name);
 const char* LoadMethodName(LoadMethod method);
 

@@ -11,76 +11,6 @@
 #include "absl/time/civil_time.h"
 
 namespace shopml::server {
-namespace {
-
-// Decodes one UTF-8 sequence at `text[*pos]`, advancing `*pos`. Returns false
-// for malformed input: bad lead or continuation bytes, overlong forms,
-// surrogates and code points above U+10FFFF.
-bool DecodeUtf8(absl::string_view text, size_t* pos, char32_t* code_point) {
-  const auto byte = [&](size_t i) {
-    return static_cast<unsigned char>(text[i]);
-  };
-  const unsigned char lead = byte(*pos);
-  int length = 0;
-  char32_t min = 0;
-  if (lead < 0x80) {
-    *code_point = lead;
-    ++*pos;
-    return true;
-  } else if ((lead & 0xE0) == 0xC0) {
-    length = 2;
-    min = 0x80;
-    *code_point = lead & 0x1F;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3;
-    min = 0x800;
-    *code_point = lead & 0x0F;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4;
-    min = 0x10000;
-    *code_point = lead & 0x07;
-  } else {
-    return false;
-  }
-  if (*pos + length > text.size()) return false;
-  for (int i = 1; i < length; ++i) {
-    const unsigned char next = byte(*pos + i);
-    if ((next & 0xC0) != 0x80) return false;
-    *code_point = (*code_point << 6) | (next & 0x3F);
-  }
-  if (*code_point < min || *code_point > 0x10FFFF ||
-      (*code_point >= 0xD800 && *code_point <= 0xDFFF)) {
-    return false;
-  }
-  *pos += length;
-  return true;
-}
-
-bool IsControl(char32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
-
-// Checks UTF-8 validity and control characters (`allow_whitespace` permits
-// tab and newline).
-absl::Status CheckCharacters(absl::string_view field, absl::string_view text,
-                             bool allow_whitespace) {
-  size_t pos = 0;
-  while (pos < text.size()) {
-    const size_t start = pos;
-    char32_t c = 0;
-    if (!DecodeUtf8(text, &pos, &c)) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "%s: must be valid UTF-8, bad byte at offset %d", field, start));
-    }
-    if (IsControl(c) && !(allow_whitespace && (c == '\t' || c == '\n'))) {
-      return absl::InvalidArgumentError(
-          absl::StrFormat("%s: must not contain control characters, found "
-                          "U+%04X at offset %d",
-                          field, static_cast<uint32_t>(c), start));
-    }
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
 
 std::string FieldPath(absl::string_view field, int index) {
   return absl::StrCat(field, "[", index, "]");
@@ -89,28 +19,6 @@ std::string FieldPath(absl::string_view field, int index) {
 std::string FieldPath(absl::string_view field, int index,
                       absl::string_view subfield) {
   return absl::StrCat(field, "[", index, "].", subfield);
-}
-
-absl::Status ValidateId(absl::string_view field, absl::string_view id) {
-  if (id.empty() || id.size() > kMaxIdLength) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "%s: must be 1-%d bytes, got %d", field, kMaxIdLength, id.size()));
-  }
-  return CheckCharacters(field, id, /*allow_whitespace=*/false);
-}
-
-absl::Status ValidateOptionalId(absl::string_view field, absl::string_view id) {
-  if (id.empty()) return absl::OkStatus();
-  return ValidateId(field, id);
-}
-
-absl::Status ValidateText(absl::string_view field, absl::string_view text,
-                          size_t max_bytes) {
-  if (text.size() > max_bytes) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "%s: must be at most %d bytes, got %d", field, max_bytes, text.size()));
-  }
-  return CheckCharacters(field, text, /*allow_whitespace=*/true);
 }
 
 absl::Status ValidateRange(absl::string_view field, int64_t value, int64_t lo,

@@ -22,11 +22,12 @@
 #include "absl/time/time.h"
 #include "google/protobuf/repeated_field.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "storage/validation.h"
 
 namespace shopml::server {
 
 // Longest external id (user, item, series), in bytes.
-inline constexpr size_t kMaxIdLength = 128;
+inline constexpr size_t kMaxIdLength = storage::kMaxIdBytes;
 // How far into the future an event timestamp may lie.
 inline constexpr absl::Duration kMaxClockSkew = absl::Hours(1);
 
@@ -36,15 +37,12 @@ std::string FieldPath(absl::string_view field, int index);
 std::string FieldPath(absl::string_view field, int index,
                       absl::string_view subfield);
 
-// An external id: 1..kMaxIdLength bytes of valid UTF-8 with no control
-// characters (U+0000-U+001F, U+007F-U+009F).
-absl::Status ValidateId(absl::string_view field, absl::string_view id);
-// Like ValidateId, but the empty string is accepted (optional ids).
-absl::Status ValidateOptionalId(absl::string_view field, absl::string_view id);
-// Free text: valid UTF-8, at most `max_bytes` bytes, no control characters
-// other than tab and newline.
-absl::Status ValidateText(absl::string_view field, absl::string_view text,
-                          size_t max_bytes);
+// Ids and free text follow the store's rules (storage/validation.h): an id
+// is 1..kMaxIdLength bytes of valid UTF-8 without control characters; text
+// is valid UTF-8 of at most `max_bytes` bytes, tab and newline allowed.
+using storage::ValidateId;
+using storage::ValidateOptionalId;
+using storage::ValidateText;
 
 // `value` in [lo, hi]: "k: must be in [1, 1000], got 0".
 absl::Status ValidateRange(absl::string_view field, int64_t value, int64_t lo,

@@ -46,8 +46,9 @@ TEST(IdRangeTest, RejectsMalformedRanges) {
 }
 
 TEST(LoadMethodTest, ParsesEveryName) {
-  for (LoadMethod method : {LoadMethod::kRecommend, LoadMethod::kScore,
-                            LoadMethod::kSimilar, LoadMethod::kForecast}) {
+  for (LoadMethod method :
+       {LoadMethod::kRecommend, LoadMethod::kScore, LoadMethod::kSimilar,
+        LoadMethod::kForecast, LoadMethod::kHealth}) {
     EXPECT_THAT(ParseLoadMethod(LoadMethodName(method)),
                 ::testing::Truly([&](const absl::StatusOr<LoadMethod>& m) {
                   return m.ok() && *m == method;
@@ -112,8 +113,8 @@ class LoadAgainstServerTest : public ::testing::Test {
 TestServer* LoadAgainstServerTest::server_ = nullptr;
 
 TEST_F(LoadAgainstServerTest, ClosedLoopCompletesEveryCall) {
-  for (LoadMethod method :
-       {LoadMethod::kRecommend, LoadMethod::kScore, LoadMethod::kSimilar}) {
+  for (LoadMethod method : {LoadMethod::kRecommend, LoadMethod::kScore,
+                            LoadMethod::kSimilar, LoadMethod::kHealth}) {
     ASSERT_OK_AND_ASSIGN(LoadReport report, RunLoad(Options(method)));
     EXPECT_GT(report.requests, 0) << LoadMethodName(method);
     EXPECT_EQ(report.ok, report.requests) << LoadMethodName(method);
