@@ -82,9 +82,15 @@ absl::StatusOr<v1::RecommendRequest> BuildRecommendRequest(
     request.set_model(v1::RECOMMEND_MODEL_POPULARITY);
   } else if (model == "cooccurrence") {
     request.set_model(v1::RECOMMEND_MODEL_COOCCURRENCE);
+  } else if (model == "als") {
+    request.set_model(v1::RECOMMEND_MODEL_IMPLICIT_ALS);
+  } else if (model == "ease") {
+    request.set_model(v1::RECOMMEND_MODEL_EASE);
   } else if (!model.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--model: must be popularity or cooccurrence, got \"", model, "\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--model: must be popularity, cooccurrence, als or ease, "
+                     "got \"",
+                     model, "\""));
   }
   request.set_user_id(*user);
   request.set_k(*k);
@@ -177,9 +183,11 @@ absl::StatusOr<v1::ScoreRequest> BuildScoreRequest(const ParsedFlags& flags) {
   const std::string model = flags.String("model");
   if (model == "baseline") {
     request.set_model(v1::SCORE_MODEL_BASELINE);
+  } else if (model == "mf") {
+    request.set_model(v1::SCORE_MODEL_MATRIX_FACTORIZATION);
   } else if (!model.empty()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("--model: must be baseline, got \"", model, "\""));
+        absl::StrCat("--model: must be baseline or mf, got \"", model, "\""));
   }
   request.set_user_id(*user);
   for (const std::string& id : *items) request.add_item_ids(id);
@@ -216,7 +224,7 @@ std::vector<Command> RecommendationCommands() {
   Command recommend{
       "recommend",
       "--user=U [--k=10] [filters] [--context=ID,...] "
-      "[--model=popularity|cooccurrence]",
+      "[--model=popularity|cooccurrence|als|ease]",
       "Recommend items for a user (RecommendationService/Recommend).",
       "Filters apply during selection, so k items come back whenever k "
       "eligible\nitems exist. Unknown users get popular items.\n",
@@ -227,7 +235,7 @@ std::vector<Command> RecommendationCommands() {
   recommend.flags.push_back({"context", FlagKind::kValue, "ID,...",
                              "items the user is looking at now"});
   recommend.flags.push_back({"model", FlagKind::kValue,
-                             "popularity|cooccurrence",
+                             "popularity|cooccurrence|als|ease",
                              "recommender (default: the server's choice)"});
   commands.push_back(std::move(recommend));
 
@@ -249,7 +257,8 @@ std::vector<Command> RecommendationCommands() {
 
   commands.push_back(Command{
       "score",
-      "--user=U --items=ID,... [--target=purchase|rating] [--model=baseline]",
+      "--user=U --items=ID,... [--target=purchase|rating] "
+      "[--model=baseline|mf]",
       "Predict purchase probability or rating (RecommendationService/Score).",
       "Here --target names what to predict: give the server address before "
       "the\ncommand, or in SHOPML_TARGET.\n",
@@ -257,7 +266,7 @@ std::vector<Command> RecommendationCommands() {
        {"items", FlagKind::kValue, "ID,...", "items to score (required)"},
        {"target", FlagKind::kValue, "purchase|rating",
         "what to predict (default purchase)"},
-       {"model", FlagKind::kValue, "baseline",
+       {"model", FlagKind::kValue, "baseline|mf",
         "model (default: the server's for the target)"}},
       RunScore});
   return commands;

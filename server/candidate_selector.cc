@@ -22,12 +22,11 @@ void CandidateSelector::BeginRawStage() { scale_ = 1; }
 absl::StatusOr<bool> CandidateSelector::Offer(uint32_t item, double raw_score,
                                               v1::Reason reason) {
   if (full() || kept_.contains(item) || rejected_.contains(item)) return false;
-  SHOPML_ASSIGN_OR_RETURN(bool admitted, filter_->Admits(item));
-  if (!admitted) {
+  if (!filter_->Admits(item)) {
     rejected_.insert(item);
     return false;
   }
-  SHOPML_ASSIGN_OR_RETURN(ItemInfo info, filter_->Info(item));
+  ItemInfo info = filter_->Info(item);
   // Rounding in the scale must not lift an item above the one before it.
   double score = std::max(0.0, raw_score * scale_);
   if (!items_.empty()) score = std::min(score, items_.back().score);

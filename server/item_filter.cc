@@ -7,13 +7,6 @@
 #include "server/validation.h"
 
 namespace shopml::server {
-namespace {
-
-// shopml.v1.StockStatus numbers, as stored in ItemRecord.stock_status.
-constexpr int32_t kOutOfStock = v1::STOCK_STATUS_OUT_OF_STOCK;
-
-}  // namespace
-
 absl::Status ValidateItemFilter(absl::string_view field,
                                 const v1::ItemFilter& filter) {
   SHOPML_RETURN_IF_ERROR(
@@ -34,9 +27,10 @@ bool ItemFilter::NeedsUserHistory(const v1::ItemFilter& filter) {
 }
 
 absl::StatusOr<ItemFilter> ItemFilter::Create(
-    const storage::Store& store, const v1::ItemFilter& filter,
+    const storage::Store& store, std::shared_ptr<const CatalogSnapshot> catalog,
+    const v1::ItemFilter& filter,
     absl::Span<const storage::StoredEvent> user_events) {
-  ItemFilter result(store);
+  ItemFilter result(std::move(catalog));
   for (const std::string& id : filter.exclude_item_ids()) {
     absl::StatusOr<uint32_t> item = store.FindItem(id);
     if (item.ok()) {
@@ -45,8 +39,13 @@ absl::StatusOr<ItemFilter> ItemFilter::Create(
       return item.status();
     }
   }
-  result.categories_.insert(filter.categories().begin(),
-                            filter.categories().end());
+  // A category no item has admits nothing, but still restricts.
+  result.category_filter_ = !filter.categories().empty();
+  for (const std::string& name : filter.categories()) {
+    if (std::optional<int32_t> id = result.catalog_->FindCategory(name)) {
+      result.categories_.insert(*id);
+    }
+  }
   result.in_stock_only_ = filter.in_stock_only();
   // exclude_seen implies exclude_purchased.
   if (filter.exclude_seen()) {
@@ -63,30 +62,17 @@ absl::StatusOr<ItemFilter> ItemFilter::Create(
   return result;
 }
 
-absl::StatusOr<bool> ItemFilter::Admits(uint32_t item) {
+bool ItemFilter::Admits(uint32_t item) const {
   if (excluded_.contains(item)) return false;
-  if (categories_.empty() && !in_stock_only_) return true;
-  SHOPML_ASSIGN_OR_RETURN(ItemInfo info, Info(item));
-  if (!categories_.empty() && !categories_.contains(info.category)) {
+  if (category_filter_ && !categories_.contains(catalog_->category(item))) {
     return false;
   }
-  return !in_stock_only_ || info.in_stock;
+  return !in_stock_only_ || catalog_->in_stock(item);
 }
 
-absl::StatusOr<ItemInfo> ItemFilter::Info(uint32_t item) {
-  if (auto it = info_cache_.find(item); it != info_cache_.end()) {
-    return it->second;
-  }
-  ItemInfo info;
-  absl::StatusOr<store::v1::ItemRecord> record = store_->GetItem(item);
-  if (record.ok()) {
-    info.category = record->category();
-    info.in_stock = record->stock_status() != kOutOfStock;
-  } else if (!absl::IsNotFound(record.status())) {
-    return record.status();
-  }
-  info_cache_.emplace(item, info);
-  return info;
+ItemInfo ItemFilter::Info(uint32_t item) const {
+  return ItemInfo{catalog_->category_name(catalog_->category(item)),
+                  catalog_->in_stock(item)};
 }
 
 }  // namespace shopml::server

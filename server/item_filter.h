@@ -1,26 +1,28 @@
 // ItemFilter: the business rules of one Recommend or SimilarItems request
-// (shopml.v1.ItemFilter) resolved against the store, answering "may this item
-// be returned?" for candidates as they are selected. Item records are read at
-// most once per request and cached, so the category of an admitted item costs
-// nothing more.
+// (shopml.v1.ItemFilter) resolved against the store and the in-memory item
+// catalogue, answering "may this item be returned?" for candidates as they
+// are selected: two vector reads and a hash lookup per candidate.
 //
 // An item without a catalogue record has an empty category and counts as in
 // stock. Excluded ids the store has never seen are ignored: they cannot be
 // returned anyway.
 //
-// Thread safety: not thread-safe; one per request. The store must outlive it.
+// Thread safety: not thread-safe; one per request. The store must outlive it;
+// it keeps the catalogue snapshot it was given alive.
 #ifndef SHOPML_SERVER_ITEM_FILTER_H_
 #define SHOPML_SERVER_ITEM_FILTER_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <utility>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "server/item_catalog.h"
 #include "shopml/v1/common.pb.h"
 #include "storage/store.h"
 
@@ -52,7 +54,9 @@ class ItemFilter {
   // exclude_purchased and exclude_seen rules draw on it. Errors are the
   // store's.
   static absl::StatusOr<ItemFilter> Create(
-      const storage::Store& store, const v1::ItemFilter& filter,
+      const storage::Store& store,
+      std::shared_ptr<const CatalogSnapshot> catalog,
+      const v1::ItemFilter& filter,
       absl::Span<const storage::StoredEvent> user_events);
 
   // Whether the user-based rules need the user's whole history. Reading it
@@ -63,20 +67,24 @@ class ItemFilter {
   // SimilarItems, the context items of Recommend).
   void Exclude(uint32_t item) { excluded_.insert(item); }
 
-  // Whether `item` passes every rule. Errors are the store's.
-  absl::StatusOr<bool> Admits(uint32_t item);
+  // Whether `item` passes every rule.
+  bool Admits(uint32_t item) const;
 
-  // The item's category and stock, read from the store once per request.
-  absl::StatusOr<ItemInfo> Info(uint32_t item);
+  // The item's category and stock.
+  ItemInfo Info(uint32_t item) const;
+
+  const CatalogSnapshot& catalog() const { return *catalog_; }
 
  private:
-  explicit ItemFilter(const storage::Store& store) : store_(&store) {}
+  explicit ItemFilter(std::shared_ptr<const CatalogSnapshot> catalog)
+      : catalog_(std::move(catalog)) {}
 
-  const storage::Store* store_;
+  std::shared_ptr<const CatalogSnapshot> catalog_;
   absl::flat_hash_set<uint32_t> excluded_;
-  absl::flat_hash_set<std::string> categories_;  // Empty: any category.
+  // Category ids admitted; empty with !category_filter_ for any category.
+  absl::flat_hash_set<int32_t> categories_;
+  bool category_filter_ = false;
   bool in_stock_only_ = false;
-  absl::flat_hash_map<uint32_t, ItemInfo> info_cache_;
 };
 
 }  // namespace shopml::server

@@ -10,6 +10,8 @@
 #include "core/util/status_macros.h"
 #include "server/attribution.h"
 #include "server/candidate_selector.h"
+#include "server/factor_candidates.h"
+#include "server/history.h"
 #include "server/item_filter.h"
 #include "server/popularity_fill.h"
 #include "server/user_profile.h"
@@ -72,6 +74,73 @@ absl::Status OfferNeighbors(absl::Span<const NeighborCandidate> ranked,
   return absl::OkStatus();
 }
 
+// Most recent events a factor model folds into the user's vector.
+constexpr size_t kFactorHistoryEvents = 500;
+
+// The user's events for a factor model, with the request's context items
+// added as views just after the newest event: what the user looks at now is
+// evidence too.
+absl::StatusOr<std::vector<core::Interaction>> FactorHistory(
+    absl::Span<const storage::StoredEvent> history,
+    absl::Span<const uint32_t> context) {
+  SHOPML_ASSIGN_OR_RETURN(std::vector<core::Interaction> events,
+                          ToInteractions(history));
+  int64_t newest = 0;
+  for (const core::Interaction& e : events) {
+    newest = std::max(newest, e.time_micros);
+  }
+  for (uint32_t item : context) {
+    core::Interaction view;
+    view.item = item;
+    view.time_micros = newest + 1;
+    view.type = core::EventType::kView;
+    events.push_back(view);
+  }
+  return events;
+}
+
+// Offers a personalised model's ranked candidates as the first stage.
+absl::Status OfferPersonalised(absl::Span<const core::ScoredItem> ranked,
+                               CandidateSelector* selector) {
+  if (ranked.empty()) return absl::OkStatus();
+  selector->BeginStage(ranked.front().score);
+  for (const core::ScoredItem& candidate : ranked) {
+    if (selector->full()) break;
+    SHOPML_RETURN_IF_ERROR(
+        selector
+            ->Offer(candidate.item, candidate.score, v1::REASON_PERSONALIZED)
+            .status());
+  }
+  return absl::OkStatus();
+}
+
+// The model that makes the primary ranking: the one asked for, else the
+// bundle's offline winner (manifest default_recommender) when it is loaded,
+// else co-occurrence. Returns one of the model name constants, so callers
+// may compare pointers.
+const char* PrimaryModelName(const core::ModelBundle& bundle,
+                             v1::RecommendModel requested) {
+  switch (requested) {
+    case v1::RECOMMEND_MODEL_POPULARITY:
+      return kPopularityModelName;
+    case v1::RECOMMEND_MODEL_COOCCURRENCE:
+      return kCooccurrenceModelName;
+    case v1::RECOMMEND_MODEL_IMPLICIT_ALS:
+      return kImplicitAlsModelName;
+    case v1::RECOMMEND_MODEL_EASE:
+      return kEaseModelName;
+    default:
+      break;
+  }
+  const std::string& best = bundle.manifest.default_recommender();
+  if (best == kImplicitAlsModelName && bundle.implicit_als.has_value()) {
+    return kImplicitAlsModelName;
+  }
+  if (best == kEaseModelName && bundle.ease.has_value()) return kEaseModelName;
+  if (best == kPopularityModelName) return kPopularityModelName;
+  return kCooccurrenceModelName;
+}
+
 // Dense ids of the context items the store knows; unknown ones are ignored.
 absl::StatusOr<std::vector<uint32_t>> ResolveContext(
     const storage::Store& store, absl::Span<const std::string> ids) {
@@ -122,31 +191,41 @@ void AddItems(const storage::Store& store,
 
 }  // namespace
 
-Recommender::Recommender(const storage::Store& store, int history_events)
+Recommender::Recommender(const storage::Store& store,
+                         const ItemCatalog& catalog, int history_events)
     : store_(&store),
+      catalog_(&catalog),
       history_events_(static_cast<size_t>(std::max(history_events, 1))) {}
 
 absl::StatusOr<std::vector<storage::StoredEvent>> Recommender::ReadHistory(
-    const std::string& user_id, bool whole_history) const {
+    const std::string& user_id, size_t limit) const {
   absl::StatusOr<uint32_t> user = store_->FindUser(user_id);
   if (absl::IsNotFound(user.status())) {
     return std::vector<storage::StoredEvent>();
   }
   if (!user.ok()) return user.status();
-  return store_->UserEvents(*user, whole_history ? 0 : history_events_);
+  return store_->UserEvents(*user, limit);
 }
 
 absl::StatusOr<v1::RecommendResponse> Recommender::Recommend(
     const core::ModelBundle& bundle, const RecommendQuery& query) const {
+  const char* const chosen = PrimaryModelName(bundle, query.model);
+  const bool factor_model =
+      chosen == kImplicitAlsModelName || chosen == kEaseModelName;
   const bool whole_history = ItemFilter::NeedsUserHistory(query.filter);
+  // Factor models fold in a longer history than the neighbour votes use.
+  const size_t limit = whole_history ? 0
+                       : factor_model
+                           ? std::max(history_events_, kFactorHistoryEvents)
+                           : history_events_;
   SHOPML_ASSIGN_OR_RETURN(std::vector<storage::StoredEvent> history,
-                          ReadHistory(query.user_id, whole_history));
+                          ReadHistory(query.user_id, limit));
   const absl::Span<const storage::StoredEvent> recent =
       absl::MakeConstSpan(history).first(
           std::min(history.size(), history_events_));
   SHOPML_ASSIGN_OR_RETURN(
       ItemFilter filter,
-      ItemFilter::Create(*store_, query.filter,
+      ItemFilter::Create(*store_, catalog_->Snapshot(), query.filter,
                          whole_history
                              ? absl::MakeConstSpan(history)
                              : absl::Span<const storage::StoredEvent>()));
@@ -156,16 +235,33 @@ absl::StatusOr<v1::RecommendResponse> Recommender::Recommend(
   SHOPML_ASSIGN_OR_RETURN(UserProfile profile,
                           BuildUserProfile(recent, &filter));
 
-  std::vector<NeighborCandidate> neighbors;
-  if (query.model != v1::RECOMMEND_MODEL_POPULARITY) {
-    neighbors = AggregateNeighbors(bundle.cooccurrence, profile.items, context);
-  }
-  const bool cooccurrence_primary =
-      query.model == v1::RECOMMEND_MODEL_COOCCURRENCE || !neighbors.empty();
-
   CandidateSelector selector(static_cast<size_t>(query.k), &filter);
-  SHOPML_RETURN_IF_ERROR(OfferNeighbors(neighbors, &selector));
-  const size_t from_neighbors = selector.size();
+  bool personalised = false;
+  if (factor_model) {
+    SHOPML_ASSIGN_OR_RETURN(
+        std::vector<core::Interaction> events,
+        FactorHistory(absl::MakeConstSpan(history).first(
+                          std::min(history.size(), kFactorHistoryEvents)),
+                      context));
+    SHOPML_ASSIGN_OR_RETURN(
+        std::vector<core::ScoredItem> candidates,
+        chosen == kImplicitAlsModelName
+            ? ImplicitAlsCandidates(bundle, events, query.k, filter)
+            : EaseCandidates(bundle, events, query.k, filter));
+    SHOPML_RETURN_IF_ERROR(OfferPersonalised(candidates, &selector));
+    personalised = !candidates.empty();
+  } else if (chosen == kCooccurrenceModelName) {
+    const std::vector<NeighborCandidate> neighbors =
+        AggregateNeighbors(bundle.cooccurrence, profile.items, context);
+    SHOPML_RETURN_IF_ERROR(OfferNeighbors(neighbors, &selector));
+    personalised = !neighbors.empty();
+  }
+  // A model asked for by name stays the primary one even with nothing to
+  // offer; the server's choice falls back to popularity then.
+  const bool primary_personalised =
+      chosen != kPopularityModelName &&
+      (personalised || query.model != v1::RECOMMEND_MODEL_UNSPECIFIED);
+  const size_t from_primary = selector.size();
   SHOPML_RETURN_IF_ERROR(
       OfferPopularInCategories(bundle, profile.categories, &selector));
   SHOPML_RETURN_IF_ERROR(OfferPopular(bundle, &selector));
@@ -173,13 +269,12 @@ absl::StatusOr<v1::RecommendResponse> Recommender::Recommend(
   SHOPML_RETURN_IF_ERROR(OfferCatalog(*store_, &selector));
 
   v1::RecommendResponse response;
-  const char* model =
-      cooccurrence_primary ? kCooccurrenceModelName : kPopularityModelName;
+  const char* model = primary_personalised ? chosen : kPopularityModelName;
   response.set_recommendation_id(NewRecommendationId(model));
   AddItems(*store_, selector.items(), &response);
   SetModel(bundle, model, &response);
-  response.set_fallback_used(cooccurrence_primary
-                                 ? selector.size() > from_neighbors
+  response.set_fallback_used(primary_personalised
+                                 ? selector.size() > from_primary
                                  : selector.size() > from_popularity);
   response.set_cold_start(recent.empty());
   return response;
@@ -196,11 +291,11 @@ absl::StatusOr<v1::SimilarItemsResponse> Recommender::SimilarItems(
 
   std::vector<storage::StoredEvent> history;
   if (!query.user_id.empty() && ItemFilter::NeedsUserHistory(query.filter)) {
-    SHOPML_ASSIGN_OR_RETURN(history,
-                            ReadHistory(query.user_id, /*whole_history=*/true));
+    SHOPML_ASSIGN_OR_RETURN(history, ReadHistory(query.user_id, /*limit=*/0));
   }
-  SHOPML_ASSIGN_OR_RETURN(ItemFilter filter,
-                          ItemFilter::Create(*store_, query.filter, history));
+  SHOPML_ASSIGN_OR_RETURN(
+      ItemFilter filter,
+      ItemFilter::Create(*store_, catalog_->Snapshot(), query.filter, history));
   filter.Exclude(*item);
 
   CandidateSelector selector(static_cast<size_t>(query.k), &filter);
@@ -213,7 +308,7 @@ absl::StatusOr<v1::SimilarItemsResponse> Recommender::SimilarItems(
             .status());
   }
   const size_t from_neighbors = selector.size();
-  SHOPML_ASSIGN_OR_RETURN(ItemInfo info, filter.Info(*item));
+  const ItemInfo info = filter.Info(*item);
   if (!info.category.empty()) {
     const PreferredCategory same_category[] = {{info.category, 1.0}};
     SHOPML_RETURN_IF_ERROR(

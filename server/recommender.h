@@ -3,17 +3,22 @@
 // It takes validated plain queries and returns the API answer, so the gRPC
 // handlers stay thin.
 //
-// Recommend, default model: the user's recent history (the last
-// `history_events` events) and the request's context items vote for their
-// bought-together neighbours, each vote weighted by the source's recency and
-// event type (UserProfile) times the similarity; context items vote with
-// weight 1 and are never recommended themselves. When those neighbours do not
-// fill `k`, popular items of the user's favourite categories and then of the
-// whole shop fill the list (fallback_used). Without neighbours at all the
-// answer is popularity's. RECOMMEND_MODEL_POPULARITY skips the neighbours;
-// RECOMMEND_MODEL_COOCCURRENCE keeps "cooccurrence" as the primary model even
-// when it has nothing to offer. Unknown users, and users without events, are
-// a cold start.
+// Recommend: the primary model is the one asked for, or by default the
+// bundle's offline winner (manifest default_recommender).
+//  - cooccurrence: the user's recent history (the last `history_events`
+//    events) and the request's context items vote for their bought-together
+//    neighbours, each vote weighted by the source's recency and event type
+//    (UserProfile) times the similarity; context items vote with weight 1.
+//  - implicit_als, ease: the user's newest 500 events plus the context items
+//    (as views) are scored by the model at request time
+//    (factor_candidates.h), so the answer reflects events recorded a moment
+//    ago.
+// Context items are never recommended themselves. When the primary model
+// does not fill `k`, popular items of the user's favourite categories and
+// then of the whole shop fill the list (fallback_used). When the server's
+// choice has nothing to offer, the answer is popularity's; a model asked for
+// by name stays the primary one. Unknown users, and users without events,
+// are a cold start.
 //
 // SimilarItems: the item's bought-together neighbours, then popular items of
 // its category, then of the shop; never the item itself.
@@ -32,6 +37,7 @@
 
 #include "absl/status/statusor.h"
 #include "core/bundle/bundle.h"
+#include "server/item_catalog.h"
 #include "shopml/v1/recommendation_service.pb.h"
 #include "storage/store.h"
 
@@ -60,8 +66,10 @@ struct SimilarItemsQuery {
 
 class Recommender {
  public:
-  // `history_events`: events per user read as recent history, >= 1.
-  Recommender(const storage::Store& store, int history_events);
+  // `history_events`: events per user read as recent history, >= 1. The
+  // store and the catalogue must outlive the recommender.
+  Recommender(const storage::Store& store, const ItemCatalog& catalog,
+              int history_events);
 
   // Never fails for an unknown user (cold start) or unknown context items
   // (ignored). Errors are the store's.
@@ -75,12 +83,13 @@ class Recommender {
       const core::ModelBundle& bundle, const SimilarItemsQuery& query) const;
 
  private:
-  // The user's events, newest first: all of them when the filter needs the
-  // whole history, else the recent ones. Empty for an unknown user.
+  // The user's newest `limit` events (0: all), newest first. Empty for an
+  // unknown user.
   absl::StatusOr<std::vector<storage::StoredEvent>> ReadHistory(
-      const std::string& user_id, bool whole_history) const;
+      const std::string& user_id, size_t limit) const;
 
   const storage::Store* store_;
+  const ItemCatalog* catalog_;
   const size_t history_events_;
 };
 

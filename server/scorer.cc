@@ -8,6 +8,20 @@
 
 namespace shopml::server {
 
+namespace {
+
+// Whether a rating comes from matrix factorisation: when asked for, or by
+// default when the bundle's offline evaluation chose it and it is loaded.
+bool UsesMatrixFactorization(const core::ModelBundle& bundle,
+                             v1::ScoreModel model) {
+  if (model == v1::SCORE_MODEL_MATRIX_FACTORIZATION) return true;
+  return model == v1::SCORE_MODEL_UNSPECIFIED &&
+         bundle.manifest.default_rating_model() == kBiasedMfModelName &&
+         bundle.biased_mf.has_value();
+}
+
+}  // namespace
+
 Scorer::Scorer(const storage::Store& store) : store_(&store) {}
 
 absl::StatusOr<v1::ScoreResponse> Scorer::Score(const core::ModelBundle& bundle,
@@ -17,6 +31,12 @@ absl::StatusOr<v1::ScoreResponse> Scorer::Score(const core::ModelBundle& bundle,
     return absl::FailedPreconditionError(absl::StrCat(
         "target: model bundle ", bundle.version(),
         " has no rating model (its training data held no ratings)"));
+  }
+  const bool use_mf = rating && UsesMatrixFactorization(bundle, query.model);
+  if (use_mf && !bundle.biased_mf.has_value()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("model: model bundle ", bundle.version(),
+                     " has no matrix factorisation model"));
   }
 
   std::vector<uint32_t> items;
@@ -46,11 +66,14 @@ absl::StatusOr<v1::ScoreResponse> Scorer::Score(const core::ModelBundle& bundle,
   for (size_t i = 0; i < items.size(); ++i) {
     v1::ItemScore* score = response.add_scores();
     score->set_item_id(query.item_ids[i]);
-    score->set_prediction(rating ? bundle.bias_baseline->Predict(user, items[i])
-                                 : bundle.conversion_rate.Predict(items[i]));
+    score->set_prediction(use_mf ? bundle.biased_mf->Predict(user, items[i])
+                          : rating
+                              ? bundle.bias_baseline->Predict(user, items[i])
+                              : bundle.conversion_rate.Predict(items[i]));
   }
-  response.mutable_model()->set_name(rating ? kBiasBaselineModelName
-                                            : kConversionRateModelName);
+  response.mutable_model()->set_name(use_mf   ? kBiasedMfModelName
+                                     : rating ? kBiasBaselineModelName
+                                              : kConversionRateModelName);
   response.mutable_model()->set_version(bundle.version());
   response.set_target(rating ? v1::SCORE_TARGET_RATING
                              : v1::SCORE_TARGET_PURCHASE_PROBABILITY);

@@ -25,6 +25,7 @@ namespace shopml::server {
 // Model names reported in ModelRef.name.
 inline constexpr char kBiasBaselineModelName[] = "bias_baseline";
 inline constexpr char kConversionRateModelName[] = "conversion_rate";
+inline constexpr char kBiasedMfModelName[] = "biased_mf";
 
 // A validated Score request.
 struct ScoreQuery {
@@ -33,6 +34,9 @@ struct ScoreQuery {
   // SCORE_TARGET_RATING or SCORE_TARGET_PURCHASE_PROBABILITY (UNSPECIFIED is
   // resolved to the latter by the caller or here).
   v1::ScoreTarget target = v1::SCORE_TARGET_PURCHASE_PROBABILITY;
+  // MATRIX_FACTORIZATION only with the RATING target. UNSPECIFIED: for
+  // ratings the bundle's manifest default_rating_model, else the baseline.
+  v1::ScoreModel model = v1::SCORE_MODEL_UNSPECIFIED;
 };
 
 class Scorer {
@@ -41,7 +45,8 @@ class Scorer {
 
   // NotFound "item_ids[<i>]: unknown item '<id>'" for the first item the
   // store has never seen; FailedPrecondition when a rating is asked of a
-  // bundle without a rating model. Errors are otherwise the store's.
+  // bundle without a rating model, or matrix factorisation of a bundle
+  // without one. Errors are otherwise the store's.
   absl::StatusOr<v1::ScoreResponse> Score(const core::ModelBundle& bundle,
                                           const ScoreQuery& query) const;
 

@@ -69,6 +69,7 @@ absl::Status Server::Init() {
   store_options.sync = config_.sync_writes ? storage::SyncMode::kSync
                                            : storage::SyncMode::kNoSync;
   SHOPML_ASSIGN_OR_RETURN(store_, storage::Store::Open(store_options));
+  SHOPML_ASSIGN_OR_RETURN(catalog_, ItemCatalog::Load(*store_));
   SHOPML_ASSIGN_OR_RETURN(metrics_, Metrics::Create(config_.metrics_address));
   metrics_->SetStoreStatsSource(
       [store = store_.get()] { return store->Stats(); });
@@ -85,8 +86,8 @@ absl::Status Server::Init() {
                      loaded.status().message()));
   }
 
-  context_ =
-      ServiceContext{&config_, store_.get(), models_.get(), metrics_.get()};
+  context_ = ServiceContext{&config_, store_.get(), catalog_.get(),
+                            models_.get(), metrics_.get()};
   SHOPML_RETURN_IF_ERROR(BuildGrpcServer());
   if (config_.reload_poll_seconds > 0) {
     models_->StartPolling(absl::Seconds(config_.reload_poll_seconds));

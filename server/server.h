@@ -57,6 +57,7 @@ class Server {
 
   // Null after Shutdown.
   storage::Store* store() { return store_.get(); }
+  ItemCatalog* catalog() { return catalog_.get(); }
   ModelManager* models() { return models_.get(); }
   Metrics* metrics() { return metrics_.get(); }
   const ServerConfig& config() const { return config_; }
@@ -74,6 +75,7 @@ class Server {
   const ServerConfig config_;
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<ItemCatalog> catalog_;
   std::unique_ptr<ModelManager> models_;
   ServiceContext context_;
   std::vector<std::unique_ptr<grpc::Service>> services_;

@@ -4,6 +4,7 @@
 #define SHOPML_SERVER_SERVICE_CONTEXT_H_
 
 #include "server/config.h"
+#include "server/item_catalog.h"
 #include "server/metrics.h"
 #include "server/model_manager.h"
 #include "storage/store.h"
@@ -13,6 +14,7 @@ namespace shopml::server {
 struct ServiceContext {
   const ServerConfig* config = nullptr;
   storage::Store* store = nullptr;
+  ItemCatalog* catalog = nullptr;
   ModelManager* models = nullptr;
   Metrics* metrics = nullptr;
 };

@@ -7,12 +7,37 @@
 // sizes, each model's parameters and hold-out metrics:
 //
 //   popularity       hr_at_10, ndcg_at_10, eval_users
-//   cooccurrence     hr_at_10, ndcg_at_10, coverage, eval_users
+//   cooccurrence     hr_at_10, ndcg_at_10, coverage, catalog_coverage,
+//                    eval_users
+//   implicit_als     hr_at_10, ndcg_at_10, coverage, catalog_coverage,
+//                    eval_users
+//   ease             the same as implicit_als
 //   bias_baseline    rmse, mae, global_mean_rmse, global_mean_mae, eval_ratings
+//   biased_mf        rmse, mae, bias_baseline_rmse, bias_baseline_mae,
+//                    eval_ratings (bias_baseline's figures on the same ratings)
 //   conversion_rate  log_loss, shop_rate_log_loss, eval_trials (views)
 //
-// (core/eval/recommendation_eval.h defines the ranking protocol.) A metric is
-// absent when the hold-out has nothing to measure it on.
+// (core/eval/recommendation_eval.h defines the ranking protocol; coverage is
+// the share of evaluated users who got a non-empty list, catalog_coverage the
+// share of the catalogue recommended to at least one of them.) A metric is
+// absent when the hold-out has nothing to measure it on. The manifest's
+// default_recommender and default_rating_model name the models with the best
+// hold-out figures (see manifest.proto).
+//
+// Which models a bundle holds: popularity, cooccurrence, conversion_rate and
+// implicit_als always; ease when the catalogue has at most ease.max_items
+// items (the dense item-item matrix grows with its square) and some event
+// has a positive EASE weight; bias_baseline and biased_mf when some event is
+// a rating. A model that is not trained has no ModelInfo and no file.
+//
+// Before the hold-out evaluation, SearchRecommenders
+// (core/eval/recommender_search.h) picks ALS's factors, regularization and
+// alpha and EASE's lambda within search_budget_seconds, by NDCG@10 on the
+// newest holdout_fraction (0.1 when that is 0) of the training part, so the
+// hold-out stays unseen. The chosen values are used for the hold-out figures
+// and the bundle, and recorded in the ModelInfo parameters with
+// search_configs_tried (0 when the search is off), search_validation_users,
+// search_validation_ndcg_at_10, search_iterations and search_seconds.
 //
 // Thread safety: the functions keep no state; concurrent calls are safe if
 // they publish different versions.
@@ -27,6 +52,9 @@
 #include "core/baseline/cooccurrence.h"
 #include "core/baseline/popularity.h"
 #include "core/bundle/bundle.h"
+#include "core/cf/biased_mf.h"
+#include "core/cf/ease.h"
+#include "core/cf/implicit_als_options.h"
 #include "core/data/interactions.h"
 #include "storage/store.h"
 
@@ -42,9 +70,19 @@ struct TrainerOptions {
   core::CooccurrenceOptions cooccurrence;
   core::BiasBaselineOptions bias;
   core::ConversionRateOptions conversion;
+  // Starting points of the search (see above) and, for the fields it does
+  // not vary, the options used.
+  core::ImplicitAlsOptions als;
+  core::EaseOptions ease;
+  core::BiasedMfOptions mf;
   // Fraction of the newest events held out for evaluation, in [0, 1); 0 skips
   // evaluation. Default: 0.1.
   double holdout_fraction = 0.1;
+  // Wall-clock seconds the hyperparameter search may spend, finite and >= 0;
+  // 0 turns it off and trains als and ease exactly as given. The given
+  // options are always measured, so a small budget costs one ALS and one
+  // EASE fit; the search may overrun by one configuration. Default: 60.
+  double search_budget_seconds = 60;
 };
 
 // The store's catalogue and events as core training data. Category ids number
@@ -57,7 +95,8 @@ absl::StatusOr<core::Interactions> ReadTrainingData(
 
 // Trains, evaluates and describes every model of a bundle (see above); the
 // bundle is not published. FailedPrecondition when the store holds no event;
-// InvalidArgument naming the option for bad options or version.
+// InvalidArgument naming the option for bad options or version (a model's
+// option as "als.factors: ...", "ease.lambda: ...", "mf.learning_rate: ...").
 absl::StatusOr<core::ModelBundle> TrainBundle(const storage::Store& store,
                                               const TrainerOptions& options);
 

@@ -47,7 +47,7 @@ absl::StatusOr<UserProfile> BuildUserProfile(
     const double weight = EventWeight(event.kind, newest - event.time_micros);
     double& strongest = item_weight[event.item];
     strongest = std::max(strongest, weight);
-    SHOPML_ASSIGN_OR_RETURN(ItemInfo info, items->Info(event.item));
+    const ItemInfo info = items->Info(event.item);
     if (!info.category.empty()) category_weight[info.category] += weight;
   }
 

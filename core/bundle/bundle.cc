@@ -104,6 +104,43 @@ absl::StatusOr<Model> ParseModel(
   return model;
 }
 
+// Parses the verified file `name` into `model` when the manifest lists it;
+// leaves `model` empty otherwise.
+template <typename Model, typename Proto>
+absl::Status ParseOptionalModel(
+    const absl::flat_hash_map<std::string, std::string>& files,
+    const std::string& name, std::optional<Model>& model) {
+  model.reset();
+  if (!files.contains(name)) return absl::OkStatus();
+  SHOPML_ASSIGN_OR_RETURN(model, (ParseModel<Model, Proto>(files, name)));
+  return absl::OkStatus();
+}
+
+// The serving code indexes every model with popularity's dense item ids, so
+// a model over another catalogue would answer for the wrong items.
+absl::Status CheckItemCount(const ModelBundle& bundle, absl::StatusCode code) {
+  const uint32_t expected = bundle.popularity.num_items();
+  auto check = [&](const char* file, uint32_t num_items) {
+    if (num_items == expected) return absl::OkStatus();
+    return absl::Status(
+        code, absl::StrCat(file, ": ", num_items, " items, ",
+                           ModelBundle::kPopularityFile, " has ", expected));
+  };
+  if (bundle.implicit_als.has_value()) {
+    SHOPML_RETURN_IF_ERROR(
+        check(ModelBundle::kImplicitAlsFile, bundle.implicit_als->num_items()));
+  }
+  if (bundle.ease.has_value()) {
+    SHOPML_RETURN_IF_ERROR(
+        check(ModelBundle::kEaseFile, bundle.ease->num_items()));
+  }
+  if (bundle.biased_mf.has_value()) {
+    SHOPML_RETURN_IF_ERROR(
+        check(ModelBundle::kBiasedMfFile, bundle.biased_mf->num_items()));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::string ModelBundle::VersionAt(absl::Time time) {
@@ -167,6 +204,25 @@ absl::StatusOr<std::shared_ptr<const ModelBundle>> ModelBundle::Load(
     SHOPML_ASSIGN_OR_RETURN(bundle->bias_baseline,
                             (ParseModel<BiasBaseline, model::v1::BiasBaseline>(
                                 files, kBiasBaselineFile)));
+  }
+  SHOPML_RETURN_IF_ERROR(
+      (ParseOptionalModel<ImplicitAls, model::v1::ImplicitAlsModel>(
+          files, kImplicitAlsFile, bundle->implicit_als)));
+  SHOPML_RETURN_IF_ERROR((ParseOptionalModel<EaseModel, model::v1::EaseModel>(
+      files, kEaseFile, bundle->ease)));
+  SHOPML_RETURN_IF_ERROR(
+      (ParseOptionalModel<BiasedMf, model::v1::BiasedMfModel>(
+          files, kBiasedMfFile, bundle->biased_mf)));
+  SHOPML_RETURN_IF_ERROR(CheckItemCount(*bundle, absl::StatusCode::kDataLoss));
+  if (bundle->implicit_als.has_value()) {
+    absl::StatusOr<std::unique_ptr<ExactIndex>> index =
+        ExactIndex::Build(bundle->implicit_als->item_factors());
+    if (!index.ok()) {
+      return absl::Status(index.status().code(),
+                          absl::StrCat(kImplicitAlsFile, ": item index: ",
+                                       index.status().message()));
+    }
+    bundle->implicit_als_index = *std::move(index);
   }
   if (bundle->popularity.num_categories() !=
       static_cast<uint32_t>(manifest.category_names_size())) {
@@ -232,6 +288,8 @@ absl::Status ModelBundle::Publish(const std::string& models_dir) {
                      " names, but popularity was trained with ",
                      popularity.num_categories(), " categories"));
   }
+  SHOPML_RETURN_IF_ERROR(
+      CheckItemCount(*this, absl::StatusCode::kInvalidArgument));
   const fs::path root(models_dir);
   const fs::path final_dir = root / version;
   const fs::path tmp_dir = root / absl::StrCat(".tmp-", version);
@@ -264,6 +322,18 @@ absl::Status ModelBundle::Publish(const std::string& models_dir) {
   }
   SHOPML_RETURN_IF_ERROR(WriteModelFile(tmp_dir, kConversionRateFile,
                                         conversion_rate.ToProto(), written));
+  if (implicit_als.has_value()) {
+    SHOPML_RETURN_IF_ERROR(WriteModelFile(tmp_dir, kImplicitAlsFile,
+                                          implicit_als->ToProto(), written));
+  }
+  if (ease.has_value()) {
+    SHOPML_RETURN_IF_ERROR(
+        WriteModelFile(tmp_dir, kEaseFile, ease->ToProto(), written));
+  }
+  if (biased_mf.has_value()) {
+    SHOPML_RETURN_IF_ERROR(
+        WriteModelFile(tmp_dir, kBiasedMfFile, biased_mf->ToProto(), written));
+  }
   SHOPML_ASSIGN_OR_RETURN(const std::string json, ManifestToJson(written));
   SHOPML_RETURN_IF_ERROR(
       WriteFileSynced((tmp_dir / kManifestJsonFile).string(), json));

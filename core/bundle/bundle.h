@@ -8,9 +8,16 @@
 //   cooccurrence.pb     shopml.model.v1.CooccurrenceModel
 //   bias_baseline.pb    shopml.model.v1.BiasBaseline (absent when no ratings)
 //   conversion_rate.pb  shopml.model.v1.ConversionRate
+//   implicit_als.pb     shopml.model.v1.ImplicitAlsModel (optional)
+//   ease.pb             shopml.model.v1.EaseModel (optional; not trained for
+//                       catalogues above EaseOptions::max_items)
+//   biased_mf.pb        shopml.model.v1.BiasedMfModel (optional; absent when
+//                       no ratings)
 //
 // The manifest lists each file with its size and CRC-32C; Load verifies all of
-// them before parsing. Publish writes into models/.tmp-<version>, fsyncs files
+// them before parsing. An optional model is in the bundle exactly when the
+// manifest lists its file; bundles written before a model existed simply do
+// not list it. Publish writes into models/.tmp-<version>, fsyncs files
 // and the directory, then renames it to models/<version>, so a reader never
 // sees a partial bundle. Versions are UTC timestamps, "20261128T140312Z", and
 // sort by age. Any version name is 1-128 bytes of letters, digits, '.', '_'
@@ -36,6 +43,10 @@
 #include "core/baseline/conversion_rate.h"
 #include "core/baseline/cooccurrence.h"
 #include "core/baseline/popularity.h"
+#include "core/cf/biased_mf.h"
+#include "core/cf/ease.h"
+#include "core/cf/implicit_als.h"
+#include "core/index/exact_index.h"
 #include "shopml/model/v1/manifest.pb.h"
 
 namespace shopml::core {
@@ -48,6 +59,14 @@ struct ModelBundle {
   std::optional<BiasBaseline>
       bias_baseline;  // Absent when training saw no rating.
   ConversionRate conversion_rate;
+  // The collaborative-filtering models (core/cf). Each is absent when the
+  // trainer did not train it; when present, its item ids are popularity's.
+  std::optional<ImplicitAls> implicit_als;
+  std::optional<EaseModel> ease;
+  std::optional<BiasedMf> biased_mf;  // Absent when training saw no rating.
+  // Exact inner-product index over implicit_als's item factors, built by
+  // Load (not stored): retrieval for Recommend. Null without implicit_als.
+  std::shared_ptr<const ExactIndex> implicit_als_index;
   // Category names in the id order used by popularity's per-category lists.
   std::vector<std::string> category_names;
 
@@ -60,6 +79,9 @@ struct ModelBundle {
   static constexpr char kCooccurrenceFile[] = "cooccurrence.pb";
   static constexpr char kBiasBaselineFile[] = "bias_baseline.pb";
   static constexpr char kConversionRateFile[] = "conversion_rate.pb";
+  static constexpr char kImplicitAlsFile[] = "implicit_als.pb";
+  static constexpr char kEaseFile[] = "ease.pb";
+  static constexpr char kBiasedMfFile[] = "biased_mf.pb";
   // Written to and required in Manifest.format_version.
   static constexpr uint32_t kManifestFormatVersion = 1;
 
@@ -71,7 +93,8 @@ struct ModelBundle {
   // Loads and verifies models/<version>. NotFound when absent;
   // InvalidArgument for a malformed version name; DataLoss naming the file
   // when a file is missing, has the wrong size or checksum, or does not parse,
-  // or when the manifest names another version.
+  // when an optional model covers a different number of items than
+  // popularity, or when the manifest names another version.
   static absl::StatusOr<std::shared_ptr<const ModelBundle>> Load(
       const std::string& models_dir, const std::string& version);
   // Version names of the complete bundles (directories with a MANIFEST) under
@@ -87,8 +110,10 @@ struct ModelBundle {
   // Writes this bundle as models/<manifest.version()> atomically (see above),
   // creating models_dir when needed and replacing a leftover
   // .tmp-<version>; fills the manifest's format_version, category_names (from
-  // category_names) and file list. InvalidArgument for a malformed version;
-  // AlreadyExists when that version exists.
+  // category_names) and file list, listing the optional models present.
+  // InvalidArgument for a malformed version, or when an optional model
+  // covers a different number of items than popularity; AlreadyExists when
+  // that version exists.
   absl::Status Publish(const std::string& models_dir);
 };
 

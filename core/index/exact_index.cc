@@ -122,8 +122,7 @@ SHOPML_ALWAYS_INLINE void ScoreBlock(const float* block, int dim,
       max = max > acc[t][0][v] ? max : acc[t][0][v];
     }
     // A tree, not a chain: log2(lanes) dependent steps instead of lanes - 1,
-    // which matters once per block and query (measured 15 % of a
-    // single-query AVX-512 scan with the chain).
+    // once per block and query.
     float lanes[kLanes];
     std::memcpy(lanes, &max, sizeof(Vec));
 #pragma GCC unroll 16

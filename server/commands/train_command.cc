@@ -1,5 +1,6 @@
 #include "server/commands/train_command.h"
 
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -16,7 +17,7 @@ namespace shopml::server {
 namespace {
 
 constexpr char kUsage[] =
-    "Usage: shopml train --store=DIR --models=DIR\n"
+    "Usage: shopml train --store=DIR --models=DIR [--search-budget-seconds=N]\n"
     "Trains a model bundle from the store (opened read-only, so a server may\n"
     "be running on it) and publishes it as <models>/<version>.";
 
@@ -30,6 +31,17 @@ std::string DescribeModel(const model::v1::ModelInfo& info) {
     absl::StrAppendFormat(&line, " %s=%.4g", name, value);
   }
   if (metrics.empty()) absl::StrAppend(&line, " (no hold-out metrics)");
+  // The hyperparameters the search chose, where it ran.
+  if (info.parameters().contains("search_configs_tried")) {
+    absl::StrAppend(&line, "\n    chose");
+    for (const char* key : {"factors", "regularization", "alpha", "lambda",
+                            "search_configs_tried", "search_seconds"}) {
+      auto it = info.parameters().find(key);
+      if (it != info.parameters().end()) {
+        absl::StrAppend(&line, " ", key, "=", it->second);
+      }
+    }
+  }
   return line;
 }
 
@@ -37,10 +49,16 @@ std::string DescribeModel(const model::v1::ModelInfo& info) {
 
 int RunTrainCommand(const std::vector<std::string>& args) {
   std::string store_path, models_dir;
+  TrainerOptions options;
+  int64_t search_budget_seconds =
+      static_cast<int64_t>(options.search_budget_seconds);
   FlagSet flags;
   flags.String("store", &store_path, "RocksDB store directory. Required.");
   flags.String("models", &models_dir,
                "Directory of model bundles to publish into. Required.");
+  flags.Int("search-budget-seconds", &search_budget_seconds, 0, 86400,
+            "Seconds the ALS/EASE hyperparameter search may take; 0 trains "
+            "the defaults.");
   if (std::optional<int> exit =
           ParseCommandFlags("train", kUsage, flags, args)) {
     return *exit;
@@ -59,8 +77,8 @@ int RunTrainCommand(const std::vector<std::string>& args) {
       storage::Store::Open(store_options);
   if (!store.ok()) return ReportFailure("train", store.status());
 
-  TrainerOptions options;
   options.models_dir = models_dir;
+  options.search_budget_seconds = static_cast<double>(search_budget_seconds);
   absl::StatusOr<std::string> version = TrainAndPublish(**store, options);
   if (!version.ok()) return ReportFailure("train", version.status());
   // Reading the bundle back also proves that what was published verifies.
@@ -77,6 +95,17 @@ int RunTrainCommand(const std::vector<std::string>& args) {
               static_cast<unsigned long long>(snapshot.num_ratings()));
   for (const model::v1::ModelInfo& info : (*bundle)->manifest.models()) {
     std::printf("%s\n", DescribeModel(info).c_str());
+  }
+  if (!(*bundle)->ease.has_value() &&
+      snapshot.num_items() > static_cast<uint32_t>(options.ease.max_items)) {
+    std::printf("  ease: not trained, %u items is above max_items %d\n",
+                snapshot.num_items(), options.ease.max_items);
+  }
+  std::printf("default recommender: %s\n",
+              (*bundle)->manifest.default_recommender().c_str());
+  if (!(*bundle)->manifest.default_rating_model().empty()) {
+    std::printf("default rating model: %s\n",
+                (*bundle)->manifest.default_rating_model().c_str());
   }
   return kExitOk;
 }

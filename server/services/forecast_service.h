@@ -3,8 +3,8 @@
 // while recording the call's metrics. The seasonal naive forecast is fitted
 // at request time on the store's current sales and needs no model bundle, so
 // ModelRef.version is always "live" (the bundle's version would claim a
-// provenance the forecast does not have). A call whose client has already gone is finished with
-// CANCELLED before any work.
+// provenance the forecast does not have). A call whose client has already gone
+// is finished with CANCELLED before any work.
 //
 // Thread safety: handlers run concurrently on gRPC's callback threads.
 #ifndef SHOPML_SERVER_SERVICES_FORECAST_SERVICE_H_

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "absl/time/clock.h"
+#include "core/util/status_macros.h"
 #include "server/attribution.h"
 #include "server/services/ingest_requests.h"
 #include "server/status_util.h"
@@ -45,12 +46,22 @@ absl::StatusOr<storage::WriteResult> IngestServiceImpl::Write(
   return result;
 }
 
+absl::StatusOr<storage::WriteResult> IngestServiceImpl::WriteItems(
+    const absl::StatusOr<storage::WriteBatchInput>& batch) {
+  absl::MutexLock lock(&items_mu_);
+  absl::StatusOr<storage::WriteResult> result = Write(batch);
+  if (!result.ok()) return result;
+  SHOPML_RETURN_IF_ERROR(
+      context_.catalog->ApplyWritten(*context_.store, batch->items));
+  return result;
+}
+
 grpc::ServerUnaryReactor* IngestServiceImpl::UpsertItems(
     grpc::CallbackServerContext* context, const v1::UpsertItemsRequest* request,
     v1::UpsertItemsResponse* response) {
   RpcScope scope(upsert_items_rpc_);
   absl::StatusOr<storage::WriteResult> result =
-      Write(ItemsBatch(*request, context_.config->max_batch, absl::Now()));
+      WriteItems(ItemsBatch(*request, context_.config->max_batch, absl::Now()));
   if (result.ok()) {
     response->set_upserted(request->items_size());
     response->set_created(result->items_created);

@@ -8,7 +8,9 @@
 #ifndef SHOPML_SERVER_SERVICES_INGEST_SERVICE_H_
 #define SHOPML_SERVER_SERVICES_INGEST_SERVICE_H_
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "server/metrics.h"
 #include "server/service_context.h"
 #include "shopml/v1/ingest_service.grpc.pb.h"
@@ -17,8 +19,8 @@ namespace shopml::server {
 
 class IngestServiceImpl final : public v1::IngestService::CallbackService {
  public:
-  // REQUIRES: context.config, context.store and context.metrics are set and
-  // outlive the service.
+  // REQUIRES: context.config, context.store, context.catalog and
+  // context.metrics are set and outlive the service.
   explicit IngestServiceImpl(const ServiceContext& context);
 
   grpc::ServerUnaryReactor* UpsertItems(
@@ -43,7 +45,15 @@ class IngestServiceImpl final : public v1::IngestService::CallbackService {
   absl::StatusOr<storage::WriteResult> Write(
       const absl::StatusOr<storage::WriteBatchInput>& batch);
 
+  // Writes the items and publishes them to the catalogue. Item writes and
+  // their catalogue updates happen in one order under items_mu_, so the
+  // catalogue ends as the store does when two upserts race.
+  absl::StatusOr<storage::WriteResult> WriteItems(
+      const absl::StatusOr<storage::WriteBatchInput>& batch)
+      ABSL_LOCKS_EXCLUDED(items_mu_);
+
   const ServiceContext context_;
+  absl::Mutex items_mu_;
   RpcMetrics* const upsert_items_rpc_;
   RpcMetrics* const upsert_users_rpc_;
   RpcMetrics* const record_events_rpc_;

@@ -79,6 +79,13 @@ absl::StatusOr<ScoreQuery> ParseScoreRequest(const v1::ScoreRequest& request,
   query.target = request.target() == v1::SCORE_TARGET_RATING
                      ? v1::SCORE_TARGET_RATING
                      : v1::SCORE_TARGET_PURCHASE_PROBABILITY;
+  if (request.model() == v1::SCORE_MODEL_MATRIX_FACTORIZATION &&
+      query.target != v1::SCORE_TARGET_RATING) {
+    return absl::InvalidArgumentError(
+        "model: SCORE_MODEL_MATRIX_FACTORIZATION predicts ratings only; set "
+        "target to SCORE_TARGET_RATING");
+  }
+  query.model = request.model();
   return query;
 }
 

@@ -22,7 +22,7 @@ absl::Status CancelledStatus() {
 
 RecommendationServiceImpl::RecommendationServiceImpl(const ServiceContext& ctx)
     : ctx_(ctx),
-      recommender_(*ctx.store, ctx.config->history_events),
+      recommender_(*ctx.store, *ctx.catalog, ctx.config->history_events),
       scorer_(*ctx.store),
       recommend_rpc_(MethodMetrics(ctx, "Recommend")),
       similar_items_rpc_(MethodMetrics(ctx, "SimilarItems")),

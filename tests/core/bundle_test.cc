@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -58,7 +59,24 @@ Interactions SmallShop(bool with_ratings) {
   return data;
 }
 
-ModelBundle MakeBundle(const std::string& version, bool with_ratings = true) {
+ImplicitAlsOptions SmallAlsOptions() {
+  ImplicitAlsOptions options;
+  options.factors = 3;
+  options.iterations = 2;
+  options.threads = 1;
+  return options;
+}
+
+BiasedMfOptions SmallMfOptions() {
+  BiasedMfOptions options;
+  options.num_factors = 2;
+  options.max_epochs = 3;
+  options.validation_fraction = 0;
+  return options;
+}
+
+ModelBundle MakeBundle(const std::string& version, bool with_ratings = true,
+                       bool with_factor_models = true) {
   const Interactions data = SmallShop(with_ratings);
   ModelBundle bundle;
   bundle.manifest.set_version(version);
@@ -76,6 +94,13 @@ ModelBundle MakeBundle(const std::string& version, bool with_ratings = true) {
     bundle.bias_baseline = BiasBaseline::Train(data, {}).value();
   }
   bundle.conversion_rate = ConversionRate::Train(data, {}).value();
+  if (with_factor_models) {
+    bundle.implicit_als = ImplicitAls::Train(data, SmallAlsOptions()).value();
+    bundle.ease = EaseModel::Train(data, {}).value();
+    if (with_ratings) {
+      bundle.biased_mf = BiasedMf::Train(data, SmallMfOptions()).value();
+    }
+  }
   bundle.category_names = data.catalog.category_names;
   return bundle;
 }
@@ -130,6 +155,19 @@ TEST_F(BundleTest, RoundTripIsBitExact) {
             original.bias_baseline->ToProto().SerializeAsString());
   EXPECT_EQ(loaded->conversion_rate.ToProto().SerializeAsString(),
             original.conversion_rate.ToProto().SerializeAsString());
+  ASSERT_TRUE(loaded->implicit_als.has_value());
+  EXPECT_EQ(loaded->implicit_als->ToProto().SerializeAsString(),
+            original.implicit_als->ToProto().SerializeAsString());
+  EXPECT_EQ(loaded->implicit_als->item_factors(),
+            original.implicit_als->item_factors());
+  ASSERT_TRUE(loaded->ease.has_value());
+  EXPECT_EQ(loaded->ease->ToProto().SerializeAsString(),
+            original.ease->ToProto().SerializeAsString());
+  ASSERT_TRUE(loaded->biased_mf.has_value());
+  EXPECT_EQ(loaded->biased_mf->ToProto().SerializeAsString(),
+            original.biased_mf->ToProto().SerializeAsString());
+  EXPECT_EQ(loaded->biased_mf->Predict(0, 1),
+            original.biased_mf->Predict(0, 1));
   EXPECT_EQ(EncodeManifest(loaded->manifest),
             EncodeManifest(original.manifest));
   EXPECT_THAT(loaded->category_names, ElementsAre("shoes", "hats"));
@@ -147,7 +185,8 @@ TEST_F(BundleTest, PublishListsEveryModelFileWithSizeAndChecksum) {
     EXPECT_EQ(Crc32c(contents), entry.crc32c()) << entry.name();
   }
   EXPECT_THAT(names, ElementsAre("popularity.pb", "cooccurrence.pb",
-                                 "bias_baseline.pb", "conversion_rate.pb"));
+                                 "bias_baseline.pb", "conversion_rate.pb",
+                                 "implicit_als.pb", "ease.pb", "biased_mf.pb"));
 }
 
 TEST_F(BundleTest, PublishWritesReadableJsonManifest) {
@@ -205,6 +244,36 @@ TEST_F(BundleTest, BundleWithoutRatingsHasNoBiasBaseline) {
   ASSERT_OK_AND_ASSIGN(std::shared_ptr<const ModelBundle> loaded,
                        ModelBundle::Load(models_, kOld));
   EXPECT_FALSE(loaded->bias_baseline.has_value());
+  EXPECT_FALSE(fs::exists(File(kOld, "biased_mf.pb")));
+  EXPECT_FALSE(loaded->biased_mf.has_value());
+  EXPECT_TRUE(loaded->implicit_als.has_value());
+  EXPECT_TRUE(loaded->ease.has_value());
+}
+
+TEST_F(BundleTest, BundleWithoutFactorModelsLoadsWithoutThem) {
+  ModelBundle bundle = MakeBundle(kOld, /*with_ratings=*/true,
+                                  /*with_factor_models=*/false);
+  ASSERT_OK(bundle.Publish(models_));
+  for (const char* file : {"implicit_als.pb", "ease.pb", "biased_mf.pb"}) {
+    EXPECT_FALSE(fs::exists(File(kOld, file))) << file;
+  }
+  ASSERT_OK_AND_ASSIGN(std::shared_ptr<const ModelBundle> loaded,
+                       ModelBundle::Load(models_, kOld));
+  EXPECT_FALSE(loaded->implicit_als.has_value());
+  EXPECT_FALSE(loaded->ease.has_value());
+  EXPECT_FALSE(loaded->biased_mf.has_value());
+  EXPECT_TRUE(loaded->bias_baseline.has_value());
+}
+
+TEST_F(BundleTest, PublishRejectsFactorModelOverAnotherCatalogue) {
+  ModelBundle bundle = MakeBundle(kOld);
+  Interactions bigger = SmallShop(/*with_ratings=*/false);
+  bigger.num_items = 5;
+  bigger.catalog.item_category.push_back(Catalog::kNoCategory);
+  bundle.implicit_als = ImplicitAls::Train(bigger, SmallAlsOptions()).value();
+  EXPECT_THAT(bundle.Publish(models_),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("implicit_als.pb: 5 items")));
 }
 
 TEST_F(BundleTest, LoadOfAbsentVersionIsNotFound) {
@@ -259,10 +328,20 @@ TEST_F(BundleTest, EveryDamagedFileIsDataLossNamingIt) {
       {"flip", "cooccurrence.pb", FlipMiddleByte},
       {"flip", "bias_baseline.pb", FlipMiddleByte},
       {"flip", "conversion_rate.pb", FlipMiddleByte},
+      {"flip", "implicit_als.pb", FlipMiddleByte},
+      {"flip", "ease.pb", FlipMiddleByte},
+      {"flip", "biased_mf.pb", FlipMiddleByte},
       {"truncate", "popularity.pb", Truncate},
       {"truncate", "conversion_rate.pb", Truncate},
+      {"truncate", "implicit_als.pb", Truncate},
+      {"truncate", "ease.pb", Truncate},
+      {"truncate", "biased_mf.pb", Truncate},
       {"delete", "cooccurrence.pb", Delete},
       {"delete", "bias_baseline.pb", Delete},
+      {"delete", "implicit_als.pb", Delete},
+      {"delete", "ease.pb", Delete},
+      {"delete", "biased_mf.pb", Delete},
+      {"empty", "ease.pb", Empty},
       {"empty", "popularity.pb", Empty},
       {"flip", "MANIFEST", FlipMiddleByte},
       {"truncate", "MANIFEST", Truncate},
@@ -300,12 +379,56 @@ void ReplaceWithValidChecksum(const std::string& dir, const std::string& file,
 }
 
 TEST_F(BundleTest, UnparsableFileWithValidChecksumIsDataLoss) {
+  int n = 0;
+  for (const char* file :
+       {"cooccurrence.pb", "implicit_als.pb", "ease.pb", "biased_mf.pb"}) {
+    const std::string version = absl::StrCat("20260101T0000", 10 + n++, "Z");
+    Publish(version);
+    ReplaceWithValidChecksum(models_ + "/" + version, file,
+                             std::string("\xff\xff\xff\xff\x0f", 5));
+    EXPECT_THAT(ModelBundle::Load(models_, version),
+                StatusIs(absl::StatusCode::kDataLoss, HasSubstr(file)))
+        << file;
+  }
+}
+
+// Files that parse but that the model's FromProto rejects: the error still
+// names the file.
+TEST_F(BundleTest, InconsistentFactorModelWithValidChecksumIsDataLoss) {
+  ModelBundle bundle = MakeBundle(kOld);
+  model::v1::ImplicitAlsModel als = bundle.implicit_als->ToProto();
+  als.mutable_item_factors()->mutable_values()->RemoveLast();
+  model::v1::EaseModel ease = bundle.ease->ToProto();
+  ease.mutable_weights()->set_values(0, 1.0f);  // Nonzero diagonal.
+  model::v1::BiasedMfModel mf = bundle.biased_mf->ToProto();
+  mf.set_format_version(BiasedMf::kFormatVersion + 1);
+  const std::pair<const char*, std::string> cases[] = {
+      {"implicit_als.pb", als.SerializeAsString()},
+      {"ease.pb", ease.SerializeAsString()},
+      {"biased_mf.pb", mf.SerializeAsString()},
+  };
+  int n = 0;
+  for (const auto& [file, contents] : cases) {
+    const std::string version = absl::StrCat("20260101T0000", 10 + n++, "Z");
+    Publish(version);
+    ReplaceWithValidChecksum(models_ + "/" + version, file, contents);
+    EXPECT_THAT(ModelBundle::Load(models_, version),
+                StatusIs(absl::StatusCode::kDataLoss, HasSubstr(file)))
+        << file;
+  }
+}
+
+TEST_F(BundleTest, FactorModelOverAnotherCatalogueIsDataLoss) {
   Publish(kOld);
-  ReplaceWithValidChecksum(models_ + "/" + kOld, "cooccurrence.pb",
-                           std::string("\xff\xff\xff\xff\x0f", 5));
-  EXPECT_THAT(
-      ModelBundle::Load(models_, kOld),
-      StatusIs(absl::StatusCode::kDataLoss, HasSubstr("cooccurrence.pb")));
+  Interactions bigger = SmallShop(/*with_ratings=*/false);
+  bigger.num_items = 5;
+  bigger.catalog.item_category.push_back(Catalog::kNoCategory);
+  ReplaceWithValidChecksum(
+      models_ + "/" + kOld, "ease.pb",
+      EaseModel::Train(bigger, {}).value().ToProto().SerializeAsString());
+  EXPECT_THAT(ModelBundle::Load(models_, kOld),
+              StatusIs(absl::StatusCode::kDataLoss,
+                       HasSubstr("ease.pb: 5 items, popularity.pb has 4")));
 }
 
 TEST_F(BundleTest, EveryByteFlipOfAModelFileFailsCleanly) {

@@ -2,8 +2,10 @@
 
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
+#include "core/eval/recommender_search.h"
 #include "core/eval/time_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -120,6 +122,190 @@ TEST(RecommendationEvalTest, CooccurrenceRecommendsNeighboursOfHistory) {
   EXPECT_DOUBLE_EQ(metrics.hit_rate, 0.5);
   EXPECT_DOUBLE_EQ(metrics.ndcg, 0.5);
   EXPECT_DOUBLE_EQ(coverage, 0.5);
+}
+
+TEST(RecommendationEvalTest, CooccurrenceReportsCatalogueCoverage) {
+  const Interactions train =
+      Data({Event(2, 0, 1), Event(2, 1, 1), Event(3, 0, 1), Event(3, 1, 1),
+            Event(3, 4, 1), Event(0, 0, 1)});
+  const Interactions test = Data({Event(0, 1, 5), Event(1, 1, 5)});
+  ASSERT_OK_AND_ASSIGN(CooccurrenceModel model,
+                       CooccurrenceModel::Train(train, {}));
+  double catalog_coverage = 0;
+  EvaluateCooccurrence(model, train, test, 1, 0.1, nullptr, &catalog_coverage);
+  // Only user 0 gets a list, [1]: one item of six.
+  EXPECT_DOUBLE_EQ(catalog_coverage, 1.0 / 6);
+}
+
+TEST(RecommendationEvalTest, ScorerExcludesPurchasesButNotViews) {
+  // User 0 bought 0 and viewed 1 in training and buys 2 and 3 later; user 1
+  // buys 5 and has nothing the scorer knows.
+  const Interactions train =
+      Data({Event(0, 0, 1), Event(0, 1, 1, EventType::kView)});
+  const Interactions test =
+      Data({Event(0, 2, 5), Event(0, 3, 5), Event(1, 5, 5)});
+  const float kNever = -std::numeric_limits<float>::infinity();
+  const TopNResult result = EvaluateScorer(
+      train, test, 3, [&](uint32_t user, absl::Span<float> scores) {
+        if (user != 0) return false;
+        // Item 0 (bought) scores best, 1 (viewed) next; 3 ties 4 and wins
+        // on its smaller id; 5 stays unrecommendable.
+        const float s[] = {9, 8, 1, 5, 5, kNever};
+        std::copy(std::begin(s), std::end(s), scores.begin());
+        return true;
+      });
+  // User 0 gets [1, 3, 4]: a hit at rank 1 (DCG 1/log2(3)) of 2 relevant.
+  const double idcg = 1 + 1 / std::log2(3.0);
+  EXPECT_EQ(result.ranking.num_users, 2);
+  EXPECT_DOUBLE_EQ(result.ranking.hit_rate, 0.5);
+  EXPECT_DOUBLE_EQ(result.ranking.ndcg, (1 / std::log2(3.0)) / idcg / 2);
+  EXPECT_DOUBLE_EQ(result.user_coverage, 0.5);
+  EXPECT_DOUBLE_EQ(result.catalog_coverage, 3.0 / 6);
+}
+
+// Two groups of users buy within their own half of the catalogue; each
+// evaluated user has bought one item of their half and buys another later.
+struct TwoGroups {
+  Interactions train;
+  Interactions test;
+};
+
+TwoGroups TwoGroupShop() {
+  TwoGroups shop;
+  Interactions data;
+  data.num_users = 40;
+  data.num_items = 8;
+  for (uint32_t u = 0; u < data.num_users; ++u) {
+    const uint32_t base = u % 2 == 0 ? 0 : 4;
+    for (uint32_t i = 0; i < 3; ++i) {
+      data.events.push_back(Event(u, base + (u / 2 + i) % 4, 1));
+    }
+  }
+  shop.train = data;
+  shop.test = data;
+  shop.test.events.clear();
+  for (uint32_t u = 0; u < data.num_users; ++u) {
+    const uint32_t base = u % 2 == 0 ? 0 : 4;
+    shop.test.events.push_back(Event(u, base + (u / 2 + 3) % 4, 5));
+  }
+  return shop;
+}
+
+TEST(RecommendationEvalTest, FactorModelsRecoverPlantedGroups) {
+  const TwoGroups shop = TwoGroupShop();
+  ImplicitAlsOptions als_options;
+  als_options.factors = 4;
+  als_options.regularization = 0.01;
+  als_options.solver = AlsSolver::kCholesky;
+  als_options.threads = 1;
+  ASSERT_OK_AND_ASSIGN(ImplicitAls als,
+                       ImplicitAls::Train(shop.train, als_options));
+  ASSERT_OK_AND_ASSIGN(EaseModel ease, EaseModel::Train(shop.train, {}));
+  // Each user has one unbought item left in their half, the held-out one:
+  // at k = 1 a model that learnt the halves always hits.
+  for (const TopNResult& result :
+       {EvaluateImplicitAls(als, shop.train, shop.test, 1),
+        EvaluateEase(ease, shop.train, shop.test, 1)}) {
+    EXPECT_EQ(result.ranking.num_users, 40);
+    EXPECT_DOUBLE_EQ(result.ranking.hit_rate, 1);
+    EXPECT_DOUBLE_EQ(result.user_coverage, 1);
+    EXPECT_DOUBLE_EQ(result.catalog_coverage, 1);
+  }
+}
+
+TEST(RecommendationEvalTest, UsersWithoutHistoryGetNoFactorList) {
+  TwoGroups shop = TwoGroupShop();
+  shop.train.num_users = 41;
+  shop.test.num_users = 41;
+  shop.test.events.push_back(Event(40, 0, 5));  // No training event.
+  ASSERT_OK_AND_ASSIGN(ImplicitAls als, ImplicitAls::Train(shop.train, {}));
+  ASSERT_OK_AND_ASSIGN(EaseModel ease, EaseModel::Train(shop.train, {}));
+  for (const TopNResult& result :
+       {EvaluateImplicitAls(als, shop.train, shop.test, 1),
+        EvaluateEase(ease, shop.train, shop.test, 1)}) {
+    EXPECT_EQ(result.ranking.num_users, 41);
+    EXPECT_DOUBLE_EQ(result.user_coverage, 40.0 / 41);
+  }
+}
+
+// The two-group shop with the held-out purchases as the newest events, so
+// the search's validation part (the newest kSearchValidation of them) is
+// exactly those purchases.
+Interactions SearchData() {
+  const TwoGroups shop = TwoGroupShop();
+  Interactions data = shop.train;
+  for (const Interaction& e : shop.test.events) data.events.push_back(e);
+  return data;
+}
+
+// 40 of the 160 events.
+constexpr double kSearchValidation = 0.25;
+
+TEST(RecommenderSearchTest, ZeroBudgetMeasuresOnlyTheGivenOptions) {
+  ImplicitAlsOptions als;
+  als.factors = 3;
+  als.regularization = 0.5;
+  EaseOptions ease;
+  ease.lambda = 7;
+  RecommenderSearchOptions options;
+  options.budget_seconds = 0;
+  options.validation_fraction = kSearchValidation;
+  const Interactions data = SearchData();
+  ASSERT_OK_AND_ASSIGN(RecommenderSearchResult result,
+                       SearchRecommenders(data, als, &ease, options));
+  EXPECT_EQ(result.validation_users, 40);
+  EXPECT_EQ(result.als_choice.configs_tried, 1);
+  EXPECT_EQ(result.ease_choice.configs_tried, 1);
+  EXPECT_EQ(result.als.factors, 3);
+  EXPECT_EQ(result.als.regularization, 0.5);
+  ASSERT_TRUE(result.ease.has_value());
+  EXPECT_EQ(result.ease->lambda, 7);
+  EXPECT_GT(result.als_choice.validation_ndcg, 0);
+}
+
+TEST(RecommenderSearchTest, AmpleBudgetTriesTheWholeGrid) {
+  const Interactions data = SearchData();
+  RecommenderSearchOptions options;
+  options.budget_seconds = 1e6;
+  options.validation_fraction = kSearchValidation;
+  ImplicitAlsOptions als;
+  als.factors = 8;  // Not on the grid: 36 grid points and the given one.
+  als.threads = 1;
+  EaseOptions ease;  // lambda 500 is on the grid.
+  ASSERT_OK_AND_ASSIGN(RecommenderSearchResult result,
+                       SearchRecommenders(data, als, &ease, options));
+  EXPECT_EQ(result.als_choice.configs_tried, 37);
+  EXPECT_EQ(result.ease_choice.configs_tried, 4);
+  EXPECT_EQ(result.als.iterations, als.iterations);
+  EXPECT_EQ(result.als.threads, 1);
+  EXPECT_GE(result.als_choice.validation_ndcg, 0);
+  EXPECT_LE(result.als_choice.validation_ndcg, 1);
+}
+
+TEST(RecommenderSearchTest, WithoutEaseSearchesAlsOnly) {
+  const Interactions data = SearchData();
+  RecommenderSearchOptions options;
+  options.budget_seconds = 0;
+  options.validation_fraction = kSearchValidation;
+  ASSERT_OK_AND_ASSIGN(RecommenderSearchResult result,
+                       SearchRecommenders(data, {}, nullptr, options));
+  EXPECT_FALSE(result.ease.has_value());
+  EXPECT_EQ(result.ease_choice.configs_tried, 0);
+  EXPECT_EQ(result.als_choice.configs_tried, 1);
+}
+
+TEST(RecommenderSearchTest, RejectsBadOptionsNamingThem) {
+  RecommenderSearchOptions options;
+  options.budget_seconds = -1;
+  EXPECT_THAT(SearchRecommenders(Data({}), {}, nullptr, options),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("budget_seconds")));
+  ImplicitAlsOptions als;
+  als.factors = 0;
+  EXPECT_THAT(
+      SearchRecommenders(SearchData(), als, nullptr,
+                         RecommenderSearchOptions()),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("als.factors")));
 }
 
 }  // namespace

@@ -316,6 +316,38 @@ TEST_F(IngestTest, RetriedEventReplacesTheStoredOne) {
   EXPECT_EQ(events.size(), 1u);
 }
 
+TEST_F(IngestTest, UpsertedItemsReachTheServingCatalogue) {
+  v1::UpsertItemsRequest request;
+  AddItem(request, "sku-1");
+  AddItem(request, "sku-2")->set_category("hats");
+  ASSERT_OK(UpsertItems(request));
+  ASSERT_OK_AND_ASSIGN(uint32_t sku1, store().FindItem("sku-1"));
+  ASSERT_OK_AND_ASSIGN(uint32_t sku2, store().FindItem("sku-2"));
+  std::shared_ptr<const CatalogSnapshot> before =
+      server_->catalog()->Snapshot();
+  EXPECT_TRUE(before->in_stock(sku1));
+  EXPECT_EQ(before->category_name(before->category(sku1)), "shoes/running");
+  EXPECT_EQ(before->category_name(before->category(sku2)), "hats");
+
+  v1::UpsertItemsRequest update;
+  AddItem(update, "sku-1")->set_stock_status(v1::STOCK_STATUS_OUT_OF_STOCK);
+  ASSERT_OK(UpsertItems(update));
+  std::shared_ptr<const CatalogSnapshot> after = server_->catalog()->Snapshot();
+  EXPECT_FALSE(after->in_stock(sku1));
+  EXPECT_TRUE(after->in_stock(sku2));
+  // A snapshot taken earlier stays as it was.
+  EXPECT_TRUE(before->in_stock(sku1));
+}
+
+TEST_F(IngestTest, RejectedItemsLeaveTheCatalogueAlone) {
+  v1::UpsertItemsRequest request;
+  AddItem(request, "sku-1")->set_stock_status(v1::STOCK_STATUS_OUT_OF_STOCK);
+  AddItem(request, "");
+  ASSERT_THAT(UpsertItems(request), StatusIs(absl::StatusCode::kInvalidArgument,
+                                             HasSubstr("items[1].item_id")));
+  EXPECT_EQ(server_->catalog()->Snapshot()->size(), 0u);
+}
+
 TEST_F(IngestTest, CountsEventsByTheModelThatRecommended) {
   const auto attributed = [&](const std::string& model,
                               const std::string& type) {

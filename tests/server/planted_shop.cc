@@ -182,7 +182,7 @@ absl::StatusOr<std::unique_ptr<ServingServer>> ServingServer::Start(
   config.max_context_items = kMaxContextItems;
   config.max_horizon = kMaxHorizon;
   SHOPML_ASSIGN_OR_RETURN(serving->server_, Server::Start(config));
-  SHOPML_RETURN_IF_ERROR(serving->store().Write(data).status());
+  SHOPML_RETURN_IF_ERROR(serving->Write(data));
   if (train) {
     TrainerOptions options;
     options.models_dir = config.models_dir;
@@ -193,9 +193,14 @@ absl::StatusOr<std::unique_ptr<ServingServer>> ServingServer::Start(
         serving->server_->models()->Reload(/*version=*/"").status());
   }
   if (!late.items.empty() || !late.events.empty()) {
-    SHOPML_RETURN_IF_ERROR(serving->store().Write(late).status());
+    SHOPML_RETURN_IF_ERROR(serving->Write(late));
   }
   return serving;
+}
+
+absl::Status ServingServer::Write(const storage::WriteBatchInput& batch) {
+  SHOPML_RETURN_IF_ERROR(store().Write(batch).status());
+  return server_->catalog()->ApplyWritten(store(), batch.items);
 }
 
 std::shared_ptr<grpc::Channel> ServingServer::NewChannel() const {

@@ -88,6 +88,9 @@ class ServingServer {
 
   Server& server() { return *server_; }
   storage::Store& store() { return *server_->store(); }
+  // Writes `batch` to the store and its items to the serving catalogue, as
+  // UpsertItems does.
+  absl::Status Write(const storage::WriteBatchInput& batch);
   std::shared_ptr<grpc::Channel> NewChannel() const;
   // The live bundle; null without one.
   std::shared_ptr<const core::ModelBundle> bundle() const {

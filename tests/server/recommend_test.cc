@@ -87,6 +87,14 @@ class RecommendTest : public ::testing::Test {
     request.set_k(k);
     return request;
   }
+  // A request for the bought-together recommender, whatever the bundle's
+  // offline winner is (factor_recommend_test covers the factor models).
+  static v1::RecommendRequest CooccurrenceRequest(const std::string& user,
+                                                  int k) {
+    v1::RecommendRequest request = Request(user, k);
+    request.set_model(v1::RECOMMEND_MODEL_COOCCURRENCE);
+    return request;
+  }
 
   static ServingServer* shop_;
   std::unique_ptr<v1::RecommendationService::Stub> stub_;
@@ -112,7 +120,7 @@ TEST_F(RecommendTest, ColdStartUserGetsPopularItems) {
 
 TEST_F(RecommendTest, BuyerGetsCoPurchasedPartnersFirst) {
   ASSERT_OK_AND_ASSIGN(v1::RecommendResponse response,
-                       Recommend(Request("solo", 2)));
+                       Recommend(CooccurrenceRequest("solo", 2)));
   EXPECT_THAT(Ids(response),
               ElementsAre(ItemName(kShoes, 1), ItemName(kShoes, 2)));
   EXPECT_THAT(Reasons(response), Each(v1::REASON_SIMILAR_TO_RECENT));
@@ -123,7 +131,7 @@ TEST_F(RecommendTest, BuyerGetsCoPurchasedPartnersFirst) {
 }
 
 TEST_F(RecommendTest, ContextItemsDriveNeighboursForUnknownUser) {
-  v1::RecommendRequest request = Request("never-seen", 2);
+  v1::RecommendRequest request = CooccurrenceRequest("never-seen", 2);
   request.add_context_item_ids(ItemName(kHats, 0));
   ASSERT_OK_AND_ASSIGN(v1::RecommendResponse response, Recommend(request));
   EXPECT_THAT(Ids(response),
@@ -134,7 +142,7 @@ TEST_F(RecommendTest, ContextItemsDriveNeighboursForUnknownUser) {
 
 TEST_F(RecommendTest, PopularityFillsWhenNeighboursRunOut) {
   ASSERT_OK_AND_ASSIGN(v1::RecommendResponse response,
-                       Recommend(Request("solo", 10)));
+                       Recommend(CooccurrenceRequest("solo", 10)));
   ASSERT_THAT(response.items(), SizeIs(10));
   EXPECT_TRUE(response.fallback_used());
   EXPECT_EQ(response.items(0).reason(), v1::REASON_SIMILAR_TO_RECENT);
@@ -158,7 +166,7 @@ TEST_F(RecommendTest, PopularityModelUsesFavouriteCategoryFirst) {
 }
 
 TEST_F(RecommendTest, ExcludedIdsNeverReturnedAndListStaysFull) {
-  v1::RecommendRequest request = Request("solo", 5);
+  v1::RecommendRequest request = CooccurrenceRequest("solo", 5);
   request.mutable_filter()->add_exclude_item_ids(ItemName(kShoes, 1));
   request.mutable_filter()->add_exclude_item_ids("no-such-item");
   ASSERT_OK_AND_ASSIGN(v1::RecommendResponse response, Recommend(request));
@@ -317,7 +325,7 @@ TEST_F(RecommendTest, CountsFallbacksInMetricsByModel) {
   };
   const double before = fallbacks();
   ASSERT_OK_AND_ASSIGN(v1::RecommendResponse response,
-                       Recommend(Request("solo", 10)));
+                       Recommend(CooccurrenceRequest("solo", 10)));
   ASSERT_TRUE(response.fallback_used());
   EXPECT_EQ(fallbacks(), before + 1);
 }

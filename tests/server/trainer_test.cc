@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/eval/recommendation_eval.h"
 #include "core/eval/time_split.h"
@@ -191,11 +192,19 @@ TEST_F(TrainerTest, PublishedBundleLoadsWithManifest) {
     EXPECT_EQ(info.parameters().at("holdout_fraction"), "0.1");
   }
   EXPECT_THAT(names, ElementsAre("popularity", "cooccurrence", "bias_baseline",
-                                 "conversion_rate"));
+                                 "conversion_rate", "implicit_als", "ease",
+                                 "biased_mf"));
   EXPECT_THAT(bundle->category_names,
               ElementsAre("cat-a", "cat-b", "cat-c", "cat-d"));
   EXPECT_TRUE(bundle->bias_baseline.has_value());
   EXPECT_EQ(bundle->popularity.num_items(), static_cast<uint32_t>(kItems));
+  ASSERT_TRUE(bundle->implicit_als.has_value());
+  ASSERT_TRUE(bundle->ease.has_value());
+  ASSERT_TRUE(bundle->biased_mf.has_value());
+  EXPECT_EQ(bundle->implicit_als->num_items(), static_cast<uint32_t>(kItems));
+  EXPECT_EQ(bundle->ease->num_items(), static_cast<uint32_t>(kItems));
+  EXPECT_FALSE(manifest.default_recommender().empty());
+  EXPECT_FALSE(manifest.default_rating_model().empty());
 }
 
 // Expected HR@10 of ten items drawn at random from those a user has not
@@ -252,6 +261,183 @@ TEST_F(TrainerTest, CooccurrenceRecordsRankingMetrics) {
   EXPECT_GE(Metric(bundle, "cooccurrence", "hr_at_10"), 0);
 }
 
+const model::v1::ModelInfo* Info(const core::ModelBundle& bundle,
+                                 const std::string& model) {
+  for (const model::v1::ModelInfo& info : bundle.manifest.models()) {
+    if (info.name() == model) return &info;
+  }
+  return nullptr;
+}
+
+std::string Parameter(const core::ModelBundle& bundle, const std::string& model,
+                      const std::string& key) {
+  const model::v1::ModelInfo* info = Info(bundle, model);
+  if (info == nullptr) {
+    ADD_FAILURE() << "no model " << model;
+    return "";
+  }
+  auto it = info->parameters().find(key);
+  if (it == info->parameters().end()) {
+    ADD_FAILURE() << model << " has no parameter " << key;
+    return "";
+  }
+  return it->second;
+}
+
+TEST_F(TrainerTest, FactorModelsRecordRankingMetrics) {
+  ASSERT_OK_AND_ASSIGN(core::ModelBundle bundle,
+                       TrainBundle(store(), Options("v1")));
+  ASSERT_TRUE(bundle.implicit_als.has_value());
+  ASSERT_TRUE(bundle.ease.has_value());
+  const double popularity_users = Metric(bundle, "popularity", "eval_users");
+  for (const char* model : {"implicit_als", "ease"}) {
+    const model::v1::ModelInfo* info = Info(bundle, model);
+    ASSERT_NE(info, nullptr) << model;
+    EXPECT_EQ(info->task(), "recommend");
+    // The same evaluated users as the baselines: one protocol for all.
+    EXPECT_EQ(Metric(bundle, model, "eval_users"), popularity_users) << model;
+    EXPECT_GT(Metric(bundle, model, "ndcg_at_10"), 0) << model;
+    EXPECT_GE(Metric(bundle, model, "hr_at_10"),
+              Metric(bundle, model, "ndcg_at_10"))
+        << model;
+    for (const char* share : {"coverage", "catalog_coverage"}) {
+      EXPECT_GT(Metric(bundle, model, share), 0) << model << " " << share;
+      EXPECT_LE(Metric(bundle, model, share), 1) << model << " " << share;
+    }
+  }
+  EXPECT_EQ(Info(bundle, "implicit_als")->file(), "implicit_als.pb");
+  EXPECT_EQ(Info(bundle, "ease")->file(), "ease.pb");
+  // With 40 items a user's history reaches most of the catalogue, so ALS
+  // ranks every item and EASE finds positive scores for at least 10.
+  EXPECT_EQ(Metric(bundle, "implicit_als", "coverage"), 1);
+}
+
+TEST_F(TrainerTest, BiasedMfIsMeasuredBesideTheBiasBaseline) {
+  ASSERT_OK_AND_ASSIGN(core::ModelBundle bundle,
+                       TrainBundle(store(), Options("v1")));
+  ASSERT_TRUE(bundle.biased_mf.has_value());
+  EXPECT_EQ(Info(bundle, "biased_mf")->task(), "score_rating");
+  EXPECT_EQ(Metric(bundle, "biased_mf", "bias_baseline_rmse"),
+            Metric(bundle, "bias_baseline", "rmse"));
+  EXPECT_EQ(Metric(bundle, "biased_mf", "bias_baseline_mae"),
+            Metric(bundle, "bias_baseline", "mae"));
+  EXPECT_EQ(Metric(bundle, "biased_mf", "eval_ratings"),
+            Metric(bundle, "bias_baseline", "eval_ratings"));
+  EXPECT_GT(Metric(bundle, "biased_mf", "rmse"), 0);
+  EXPECT_GT(Metric(bundle, "biased_mf", "mae"), 0);
+  EXPECT_EQ(Parameter(bundle, "biased_mf", "num_factors"), "32");
+  const bool mf_wins = Metric(bundle, "biased_mf", "rmse") <
+                       Metric(bundle, "bias_baseline", "rmse");
+  EXPECT_EQ(bundle.manifest.default_rating_model(),
+            mf_wins ? "biased_mf" : "bias_baseline");
+}
+
+TEST_F(TrainerTest, DefaultRecommenderHasTheBestNdcg) {
+  ASSERT_OK_AND_ASSIGN(core::ModelBundle bundle,
+                       TrainBundle(store(), Options("v1")));
+  const std::string chosen = bundle.manifest.default_recommender();
+  const std::vector<std::string> candidates = {"popularity", "cooccurrence",
+                                               "ease", "implicit_als"};
+  EXPECT_THAT(candidates, ::testing::Contains(chosen));
+  const double best = Metric(bundle, chosen, "ndcg_at_10");
+  bool simpler = true;  // Whether `name` comes before `chosen`.
+  for (const std::string& name : candidates) {
+    if (name == chosen) {
+      simpler = false;
+      continue;
+    }
+    const double ndcg = Metric(bundle, name, "ndcg_at_10");
+    // A simpler model would have won a tie.
+    if (simpler) {
+      EXPECT_LT(ndcg, best) << name;
+    } else {
+      EXPECT_LE(ndcg, best) << name;
+    }
+  }
+}
+
+TEST_F(TrainerTest, SearchRecordsWhatItTriedAndChose) {
+  ASSERT_OK_AND_ASSIGN(core::ModelBundle bundle,
+                       TrainBundle(store(), Options("v1")));
+  // The planted shop is small enough for the whole grid within the budget.
+  EXPECT_EQ(Parameter(bundle, "implicit_als", "search_configs_tried"), "36");
+  EXPECT_EQ(Parameter(bundle, "ease", "search_configs_tried"), "4");
+  EXPECT_EQ(Parameter(bundle, "implicit_als", "search_budget_seconds"), "60");
+  EXPECT_FALSE(Parameter(bundle, "implicit_als", "search_validation_ndcg_at_10")
+                   .empty());
+  const double validation_users =
+      std::stod(Parameter(bundle, "ease", "search_validation_users"));
+  EXPECT_GT(validation_users, 0);
+  // The bundle's models carry the recorded values.
+  const core::ImplicitAlsOptions& als = bundle.implicit_als->options();
+  EXPECT_EQ(Parameter(bundle, "implicit_als", "factors"),
+            absl::StrCat(als.factors));
+  EXPECT_EQ(Parameter(bundle, "implicit_als", "regularization"),
+            absl::StrCat(als.regularization));
+  EXPECT_EQ(Parameter(bundle, "implicit_als", "alpha"),
+            absl::StrCat(als.alpha));
+  EXPECT_EQ(Parameter(bundle, "implicit_als", "iterations"), "15");
+  EXPECT_EQ(Parameter(bundle, "ease", "lambda"),
+            absl::StrCat(bundle.ease->lambda()));
+}
+
+TEST_F(TrainerTest, ZeroSearchBudgetUsesTheGivenOptions) {
+  TrainerOptions options = Options("v1");
+  options.search_budget_seconds = 0;
+  options.als.factors = 5;
+  options.als.regularization = 0.7;
+  options.als.alpha = 2.5;
+  options.als.iterations = 4;
+  options.ease.lambda = 123;
+  ASSERT_OK_AND_ASSIGN(core::ModelBundle bundle, TrainBundle(store(), options));
+  ASSERT_TRUE(bundle.implicit_als.has_value());
+  EXPECT_EQ(bundle.implicit_als->options().factors, 5);
+  EXPECT_EQ(bundle.implicit_als->options().regularization, 0.7);
+  EXPECT_EQ(bundle.implicit_als->options().alpha, 2.5);
+  EXPECT_EQ(bundle.implicit_als->options().iterations, 4);
+  ASSERT_TRUE(bundle.ease.has_value());
+  EXPECT_EQ(bundle.ease->lambda(), 123);
+  EXPECT_EQ(Parameter(bundle, "implicit_als", "factors"), "5");
+  EXPECT_EQ(Parameter(bundle, "implicit_als", "regularization"), "0.7");
+  EXPECT_EQ(Parameter(bundle, "ease", "lambda"), "123");
+  EXPECT_EQ(Parameter(bundle, "implicit_als", "search_configs_tried"), "0");
+  EXPECT_EQ(Parameter(bundle, "ease", "search_configs_tried"), "0");
+  EXPECT_GT(Metric(bundle, "implicit_als", "ndcg_at_10"), 0);
+}
+
+TEST_F(TrainerTest, CatalogueAboveEaseMaxItemsHasNoEase) {
+  TrainerOptions options = Options("v1");
+  options.ease.max_items = kItems - 1;
+  ASSERT_OK_AND_ASSIGN(core::ModelBundle bundle, TrainBundle(store(), options));
+  EXPECT_FALSE(bundle.ease.has_value());
+  EXPECT_EQ(Info(bundle, "ease"), nullptr);
+  EXPECT_NE(bundle.manifest.default_recommender(), "ease");
+  EXPECT_TRUE(bundle.implicit_als.has_value());
+}
+
+TEST_F(TrainerTest, RejectsBadModelOptionsNamingThem) {
+  TrainerOptions options = Options("v1");
+  options.als.factors = 0;
+  EXPECT_THAT(
+      TrainBundle(store(), options),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("als.factors")));
+  options = Options("v1");
+  options.ease.lambda = -1;
+  EXPECT_THAT(
+      TrainBundle(store(), options),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("ease.lambda")));
+  options = Options("v1");
+  options.mf.num_factors = 0;
+  EXPECT_THAT(TrainBundle(store(), options),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("mf.num_factors")));
+  options = Options("v1");
+  options.search_budget_seconds = -1;
+  EXPECT_THAT(TrainBundle(store(), options),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("search_budget_seconds")));
+}
+
 TEST_F(TrainerTest, ZeroHoldoutRecordsNoMetrics) {
   TrainerOptions options = Options("v1");
   options.holdout_fraction = 0;
@@ -259,6 +445,10 @@ TEST_F(TrainerTest, ZeroHoldoutRecordsNoMetrics) {
   for (const model::v1::ModelInfo& info : bundle.manifest.models()) {
     EXPECT_TRUE(info.metrics().empty()) << info.name();
   }
+  EXPECT_EQ(bundle.manifest.default_recommender(), "cooccurrence");
+  EXPECT_EQ(bundle.manifest.default_rating_model(), "bias_baseline");
+  // The search still ran, on a validation split of all the data.
+  EXPECT_EQ(Parameter(bundle, "implicit_als", "search_configs_tried"), "36");
 }
 
 TEST_F(TrainerTest, DefaultVersionIsUtcTimestamp) {
@@ -317,9 +507,13 @@ TEST(TrainerNoRatingsTest, BundleWithoutRatingsHasNoBiasBaseline) {
   ASSERT_OK_AND_ASSIGN(core::ModelBundle bundle,
                        TrainBundle(*store, TrainerOptions{}));
   EXPECT_FALSE(bundle.bias_baseline.has_value());
+  EXPECT_FALSE(bundle.biased_mf.has_value());
   for (const model::v1::ModelInfo& info : bundle.manifest.models()) {
     EXPECT_NE(info.name(), "bias_baseline");
+    EXPECT_NE(info.name(), "biased_mf");
   }
+  EXPECT_TRUE(bundle.implicit_als.has_value());
+  EXPECT_EQ(bundle.manifest.default_rating_model(), "");
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <limits>
 #include <ostream>
 #include <random>
+#include <thread>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -227,6 +228,23 @@ TEST(ExactIndexTest, BatchAppliesEachQuerysFilter) {
     auto allowed = [q, &filter](uint32_t item) { return filter(q, item); };
     EXPECT_EQ(batch[q], BruteForceTopK(items, Row(queries, q), 30, allowed));
   }
+}
+
+TEST(ExactIndexTest, ConcurrentQueriesMatchSequentialOnes) {
+  const RowMatrixXf items = GaussianMatrix(5000, 32, 22);
+  const RowMatrixXf queries = GaussianMatrix(40, 32, 23);
+  ASSERT_OK_AND_ASSIGN(auto index, ExactIndex::Build(items));
+  ASSERT_OK_AND_ASSIGN(auto want, index->TopKBatch(queries, 10));
+  std::vector<std::vector<ScoredItem>> got(queries.rows());
+  auto run = [&](int64_t first) {
+    for (int64_t q = first; q < queries.rows(); q += 2) {
+      got[q] = *index->TopK(Row(queries, q), 10);
+    }
+  };
+  std::thread other(run, 1);
+  run(0);
+  other.join();
+  EXPECT_EQ(got, want);
 }
 
 TEST(ExactIndexTest, BatchOfNoQueriesIsEmpty) {

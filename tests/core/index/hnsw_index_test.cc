@@ -7,6 +7,7 @@
 #include <ostream>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
@@ -226,6 +227,24 @@ TEST_F(HnswIndexTest, SerializeLoadRoundTripGivesIdenticalResults) {
     EXPECT_EQ(got, want) << "query " << q;
   }
   EXPECT_EQ(loaded->Serialize(), bytes);
+}
+
+TEST_F(HnswIndexTest, ConcurrentSearchesMatchSequentialOnes) {
+  auto even = [](uint32_t item) { return item % 2 == 0; };
+  std::vector<std::vector<ScoredItem>> want(queries_->rows());
+  for (int64_t q = 0; q < queries_->rows(); ++q) {
+    want[q] = *index_->Search(Row(*queries_, q), 10, even);
+  }
+  std::vector<std::vector<ScoredItem>> got(queries_->rows());
+  auto run = [&](int64_t first) {
+    for (int64_t q = first; q < queries_->rows(); q += 2) {
+      got[q] = *index_->Search(Row(*queries_, q), 10, even);
+    }
+  };
+  std::thread other(run, 1);
+  run(0);
+  other.join();
+  EXPECT_EQ(got, want);
 }
 
 class HnswCorruptionTest : public ::testing::Test {

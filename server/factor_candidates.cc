@@ -1,0 +1,73 @@
+#include "server/factor_candidates.h"
+
+#include <algorithm>
+#include <cstdint>
+
+#include "Eigen/Core"
+#include "core/cf/implicit_als_options.h"
+#include "core/index/top_k.h"
+#include "core/util/status_macros.h"
+
+namespace shopml::server {
+namespace {
+
+// The events of `history` on items below `num_items`.
+std::vector<core::Interaction> KnownItems(
+    absl::Span<const core::Interaction> history, uint32_t num_items) {
+  std::vector<core::Interaction> known;
+  known.reserve(history.size());
+  for (const core::Interaction& e : history) {
+    if (e.item < num_items) known.push_back(e);
+  }
+  return known;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<core::ScoredItem>> ImplicitAlsCandidates(
+    const core::ModelBundle& bundle,
+    absl::Span<const core::Interaction> history, int k,
+    const ItemFilter& filter) {
+  if (!bundle.implicit_als.has_value() ||
+      bundle.implicit_als_index == nullptr) {
+    return absl::FailedPreconditionError(
+        "model: the loaded bundle has no implicit_als model");
+  }
+  const core::ImplicitAls& als = *bundle.implicit_als;
+  const std::vector<core::Interaction> known =
+      KnownItems(history, static_cast<uint32_t>(als.item_factors().rows()));
+  const std::vector<core::ItemWeight> weights =
+      core::AlsItemWeights(known, als.options());
+  if (weights.empty()) return std::vector<core::ScoredItem>();
+  SHOPML_ASSIGN_OR_RETURN(const Eigen::VectorXf user, als.FoldInUser(weights));
+  return bundle.implicit_als_index->TopK(
+      absl::MakeConstSpan(user.data(), static_cast<size_t>(user.size())), k,
+      [&filter](uint32_t item) { return filter.Admits(item); });
+}
+
+absl::StatusOr<std::vector<core::ScoredItem>> EaseCandidates(
+    const core::ModelBundle& bundle,
+    absl::Span<const core::Interaction> history, int k,
+    const ItemFilter& filter) {
+  if (!bundle.ease.has_value()) {
+    return absl::FailedPreconditionError(
+        "model: the loaded bundle has no ease model");
+  }
+  const core::EaseModel& ease = *bundle.ease;
+  const std::vector<core::ItemWeight> weights = ease.HistoryFromEvents(
+      KnownItems(history, static_cast<uint32_t>(ease.num_items())));
+  if (weights.empty()) return std::vector<core::ScoredItem>();
+  const Eigen::VectorXf scores = ease.ScoreUser(weights);
+  core::TopKSelector selector(k, static_cast<size_t>(scores.size()));
+  for (Eigen::Index i = 0; i < scores.size(); ++i) {
+    const uint32_t item = static_cast<uint32_t>(i);
+    // Scores <= 0 carry no evidence for the item: leave those to popularity.
+    if (scores[i] > 0 && selector.WouldKeep(scores[i], item) &&
+        filter.Admits(item)) {
+      selector.Push(scores[i], item);
+    }
+  }
+  return selector.TakeSorted();
+}
+
+}  // namespace shopml::server

@@ -1,0 +1,48 @@
+// Candidates of the personalised models for one user, computed from the
+// user's current history at request time: implicit ALS folds the history
+// into a user vector (one small least-squares solve) and retrieves by inner
+// product over the item factors; EASE multiplies the history by its item-item
+// weights. Both therefore reflect an event recorded a moment ago, without
+// retraining and without storing user vectors.
+//
+// The ItemFilter is applied during selection, so up to k admitted items come
+// back whenever the model scores that many. Items newer than the bundle (ids
+// beyond the model) are skipped in the history and never returned.
+//
+// Thread safety: stateless functions; the bundle is immutable.
+#ifndef SHOPML_SERVER_FACTOR_CANDIDATES_H_
+#define SHOPML_SERVER_FACTOR_CANDIDATES_H_
+
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "core/bundle/bundle.h"
+#include "core/data/interactions.h"
+#include "core/index/types.h"
+#include "server/item_filter.h"
+
+namespace shopml::server {
+
+// Model names reported in ModelRef.name.
+inline constexpr char kImplicitAlsModelName[] = "implicit_als";
+inline constexpr char kEaseModelName[] = "ease";
+
+// The k best admitted items by implicit ALS, best first. Empty when the
+// history holds no item the model knows. FailedPrecondition when the bundle
+// has no ALS model.
+absl::StatusOr<std::vector<core::ScoredItem>> ImplicitAlsCandidates(
+    const core::ModelBundle& bundle,
+    absl::Span<const core::Interaction> history, int k,
+    const ItemFilter& filter);
+
+// The k best admitted items by EASE with a positive score, best first.
+// FailedPrecondition when the bundle has no EASE model.
+absl::StatusOr<std::vector<core::ScoredItem>> EaseCandidates(
+    const core::ModelBundle& bundle,
+    absl::Span<const core::Interaction> history, int k,
+    const ItemFilter& filter);
+
+}  // namespace shopml::server
+
+#endif  // SHOPML_SERVER_FACTOR_CANDIDATES_H_
