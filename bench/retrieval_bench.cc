@@ -20,15 +20,17 @@
 //    over the exact index's item bytes, with the widest vectors the CPU has
 //    (not capped by SHOPML_SIMD), with and without software prefetch: the
 //    floor for one pass over the items.
-//  - BM_ExactTopK: read_fraction = (time of one streaming read of the same
-//    bytes) / (time of one query), measured in the same run just before the
-//    queries, both as thread CPU time (robust to a shared machine); 1.0
-//    means the scan runs at memory speed.
+//  - BM_ExactTopK/<n>: read_fraction = (median time of the faster
+//    streaming read of the same bytes) / (median time of one query), the
+//    reads and queries interleaved in one run, all as thread CPU time
+//    (robust to a shared machine); 1.0 means the scan runs at memory speed.
 //  - BM_ExactTopKBatch/<n>/<batch>: us_per_query, the median thread CPU
 //    time of a batch divided by its size.
-//  - BM_HnswBuild: build_s (wall, num_threads = 2).
-//  - BM_HnswSearch: recall@10 over 1000 queries and
-//    items_per_second = queries/s on one thread, per ef.
+//  - BM_HnswBuild/<data>/<n>/<transform>: build_s (wall, num_threads = 2;
+//    data 0 = clustered, 1 = gaussian; transform 0 = kNone, 1 = kAugment)
+//    and MB serialized.
+//  - BM_HnswSearch/<data>/<n>/<transform>/<ef>: recall@10 over 1000 queries
+//    and items_per_second = queries/s on one thread.
 //  - BM_HnswSerializeLoad: time of Load (bytes/s), and of Serialize.
 //  - BM_HnswFilteredSearch: queries/s and recall@10 (against the exact
 //    filtered top 10) when a fraction of the items, in per mille, passes the

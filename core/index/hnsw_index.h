@@ -43,10 +43,10 @@ namespace shopml::core {
 //
 // Measured (bench/retrieval_bench.cc, 100k x 64, M = 16, ef_construction =
 // 200), recall@10 at ef = 10 / 40 / 160 / 320:
-//   clustered, varying norms:  kNone 0.99 / 1.00 / 1.00 / 1.00
-//                              kAugment 0.30 / 0.46 / 0.78 / 0.93
-//   i.i.d. Gaussian:           kNone 0.17 / 0.43 / 0.79 / 0.92
-//                              kAugment 0.04 / 0.14 / 0.34 / 0.50
+//   clustered, varying norms:  kNone    1.00 / 1.00 / 1.00 / 1.00
+//                              kAugment 0.26 / 0.39 / 0.78 / 0.93
+//   i.i.d. Gaussian:           kNone    0.18 / 0.44 / 0.79 / 0.92
+//                              kAugment 0.04 / 0.13 / 0.34 / 0.51
 // A third variant, a graph on normalised directions (cosine) searched by
 // inner product, measured 0.40 / 0.77 / 0.99 / 1.00 and 0.11 / 0.32 / 0.66 /
 // 0.84, also worse than kNone, and was dropped. This agrees with Morozov &

@@ -26,8 +26,8 @@
 namespace shopml::storage {
 namespace {
 
-using ::shopml::testing::TempDir;
 using ::shopml::testing::StatusIs;
+using ::shopml::testing::TempDir;
 using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;

@@ -19,8 +19,8 @@ class TempDir {
  public:
   TempDir() {
     const char* root = std::getenv("TEST_TMPDIR");
-    std::string pattern = std::string(root != nullptr ? root : "/tmp") +
-                          "/shopml_test_XXXXXX";
+    std::string pattern =
+        std::string(root != nullptr ? root : "/tmp") + "/shopml_test_XXXXXX";
     if (mkdtemp(pattern.data()) == nullptr) {
       ADD_FAILURE() << "mkdtemp failed for " << pattern;
     }
