@@ -32,9 +32,10 @@
 //  - BM_HnswSearch/<data>/<n>/<transform>/<ef>: recall@10 over 1000 queries
 //    and items_per_second = queries/s on one thread.
 //  - BM_HnswSerializeLoad: time of Load (bytes/s), and of Serialize.
-//  - BM_HnswFilteredSearch: queries/s and recall@10 (against the exact
-//    filtered top 10) when a fraction of the items, in per mille, passes the
-//    filter; selective filters end in the exact fallback (recall 1).
+//  - BM_HnswFilteredSearch/<n>/<per mille>/<ef>: queries/s and recall@10
+//    (against the exact filtered top 10) when a fraction of the items, in
+//    per mille, passes the filter; below 30 % the search is an exact scan
+//    (recall 1).
 #include <time.h>
 
 #include <algorithm>
@@ -437,6 +438,7 @@ BENCHMARK(BM_HnswSerializeLoad)->Arg(100000)->Unit(benchmark::kMillisecond);
 void BM_HnswFilteredSearch(benchmark::State& state) {
   const int64_t n = state.range(0);
   const int64_t per_mille = state.range(1);
+  const int ef = static_cast<int>(state.range(2));
   const HnswIndex& index = *GetHnsw(kClustered, n, MipsTransform::kNone).index;
   const Dataset& data = GetDataset(kClustered, n);
   // A hash of the id, so passing items are spread over the clusters.
@@ -449,14 +451,14 @@ void BM_HnswFilteredSearch(benchmark::State& state) {
     const std::vector<ScoredItem> truth =
         *exact.TopK(Row(data.queries, q), kK, passes);
     const std::vector<ScoredItem> got =
-        *index.Search(Row(data.queries, q), kK, passes);
+        *index.Search(Row(data.queries, q), kK, ef, passes);
     absl::flat_hash_set<uint32_t> want;
     for (const ScoredItem& s : truth) want.insert(s.item);
     for (const ScoredItem& s : got) hits += want.contains(s.item);
   }
   int64_t q = 0;
   for (auto _ : state) {
-    auto result = index.Search(Row(data.queries, q), kK, passes);
+    auto result = index.Search(Row(data.queries, q), kK, ef, passes);
     benchmark::DoNotOptimize(result);
     q = (q + 1) % data.queries.rows();
   }
@@ -464,7 +466,7 @@ void BM_HnswFilteredSearch(benchmark::State& state) {
   state.counters["recall@10"] = hits / (200.0 * kK);
 }
 BENCHMARK(BM_HnswFilteredSearch)
-    ->ArgsProduct({{100000}, {1000, 500, 100, 10}})
+    ->ArgsProduct({{100000}, {1000, 500, 350, 250, 150, 100, 10}, {40, 160}})
     ->Unit(benchmark::kMicrosecond);
 
 }  // namespace

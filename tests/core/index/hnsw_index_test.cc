@@ -203,6 +203,25 @@ TEST_F(HnswIndexTest, SelectiveFilterGivesExactAnswer) {
   }
 }
 
+TEST_F(HnswIndexTest, FilterThatFoolsThePassRateSampleGivesExactAnswer) {
+  // Passes exactly the 256 ids Search() samples (i * n / 256), so the
+  // sample says 100 % while 1.3 % pass: the walk runs out of budget and the
+  // answer comes from the scan.
+  const int64_t n = items_->rows();
+  absl::flat_hash_set<uint32_t> sampled;
+  for (int64_t s = 0; s < 256; ++s) {
+    sampled.insert(static_cast<uint32_t>(s * n / 256));
+  }
+  auto fooling = [&sampled](uint32_t item) { return sampled.contains(item); };
+  for (int64_t q = 0; q < 10; ++q) {
+    ASSERT_OK_AND_ASSIGN(auto got,
+                         index_->Search(Row(*queries_, q), 10, fooling));
+    ASSERT_OK_AND_ASSIGN(auto want,
+                         exact_->TopK(Row(*queries_, q), 10, fooling));
+    ExpectSameResults(got, want);
+  }
+}
+
 TEST_F(HnswIndexTest, ReturnsEveryPassingItemWhenFewerThanKPass) {
   auto few = [](uint32_t item) {
     return item == 5 || item == 17 || item == 19999;
