@@ -64,6 +64,11 @@ const std::vector<Setting>& Settings() {
        "serve gRPC server reflection"},
       {"history_events", &C::history_events,
        "events per user read for personalisation", 1, 10000},
+      {"hnsw_min_items", &C::hnsw_min_items,
+       "smallest catalogue searched by HNSW instead of exactly; -1 never", -1,
+       1000000000},
+      {"hnsw_ef", &C::hnsw_ef,
+       "HNSW candidate list size; 0 uses the bundle's default", 0, 65536},
   };
   return *kSettings;
 }

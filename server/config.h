@@ -47,6 +47,12 @@ struct ServerConfig {
   bool enable_reflection = true;
   // Events per user read for personalisation (recent history). Default: 50.
   int history_events = 50;
+  // Implicit ALS searches the bundle's HNSW graph, when it has one, for
+  // catalogues of at least hnsw_min_items items (-1: never); hnsw_ef is the
+  // graph search's candidate list (0: the graph's default). Defaults: 50000,
+  // 0.
+  int hnsw_min_items = 50000;
+  int hnsw_ef = 0;
 
   // Where each setting's value came from, by setting name: "flag",
   // "env SHOPML_MAX_K", "file <path>:<line>". Settings left at their default

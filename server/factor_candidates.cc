@@ -24,10 +24,16 @@ std::vector<core::Interaction> KnownItems(
 
 }  // namespace
 
+bool UsesHnsw(const core::ModelBundle& bundle,
+              const RetrievalOptions& retrieval) {
+  return bundle.implicit_als_hnsw != nullptr && retrieval.hnsw_min_items >= 0 &&
+         bundle.implicit_als_hnsw->num_items() >= retrieval.hnsw_min_items;
+}
+
 absl::StatusOr<std::vector<core::ScoredItem>> ImplicitAlsCandidates(
     const core::ModelBundle& bundle,
     absl::Span<const core::Interaction> history, int k,
-    const ItemFilter& filter) {
+    const ItemFilter& filter, const RetrievalOptions& retrieval) {
   if (!bundle.implicit_als.has_value() ||
       bundle.implicit_als_index == nullptr) {
     return absl::FailedPreconditionError(
@@ -40,9 +46,18 @@ absl::StatusOr<std::vector<core::ScoredItem>> ImplicitAlsCandidates(
       core::AlsItemWeights(known, als.options());
   if (weights.empty()) return std::vector<core::ScoredItem>();
   SHOPML_ASSIGN_OR_RETURN(const Eigen::VectorXf user, als.FoldInUser(weights));
-  return bundle.implicit_als_index->TopK(
-      absl::MakeConstSpan(user.data(), static_cast<size_t>(user.size())), k,
-      [&filter](uint32_t item) { return filter.Admits(item); });
+  const absl::Span<const float> query(user.data(),
+                                      static_cast<size_t>(user.size()));
+  // ItemPredicate is a FunctionRef: the lambda must outlive its uses.
+  const auto admit = [&filter](uint32_t item) { return filter.Admits(item); };
+  const core::ItemPredicate admits = admit;
+  if (!UsesHnsw(bundle, retrieval)) {
+    return bundle.implicit_als_index->TopK(query, k, admits);
+  }
+  const core::HnswIndex& graph = *bundle.implicit_als_hnsw;
+  const int ef =
+      retrieval.hnsw_ef > 0 ? retrieval.hnsw_ef : graph.options().ef_search;
+  return graph.Search(query, k, ef, admits);
 }
 
 absl::StatusOr<std::vector<core::ScoredItem>> EaseCandidates(

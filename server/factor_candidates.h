@@ -13,6 +13,7 @@
 #ifndef SHOPML_SERVER_FACTOR_CANDIDATES_H_
 #define SHOPML_SERVER_FACTOR_CANDIDATES_H_
 
+#include <cstdint>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -21,12 +22,21 @@
 #include "core/data/interactions.h"
 #include "core/index/types.h"
 #include "server/item_filter.h"
+#include "server/model_names.h"
 
 namespace shopml::server {
 
-// Model names reported in ModelRef.name.
-inline constexpr char kImplicitAlsModelName[] = "implicit_als";
-inline constexpr char kEaseModelName[] = "ease";
+// How ImplicitAlsCandidates searches the item factors.
+struct RetrievalOptions {
+  // The bundle's HNSW graph (approximate, a fraction of the exact scan's
+  // time on large catalogues) is searched when the bundle has one and its
+  // catalogue has at least this many items; otherwise the exact scan. A
+  // negative value never uses the graph. Default: 50000.
+  int64_t hnsw_min_items = 50000;
+  // Candidate list size of the graph search; 0 uses the graph's own
+  // ef_search. Larger gives higher recall, slower. Default: 0.
+  int hnsw_ef = 0;
+};
 
 // The k best admitted items by implicit ALS, best first. Empty when the
 // history holds no item the model knows. FailedPrecondition when the bundle
@@ -34,7 +44,11 @@ inline constexpr char kEaseModelName[] = "ease";
 absl::StatusOr<std::vector<core::ScoredItem>> ImplicitAlsCandidates(
     const core::ModelBundle& bundle,
     absl::Span<const core::Interaction> history, int k,
-    const ItemFilter& filter);
+    const ItemFilter& filter, const RetrievalOptions& retrieval = {});
+
+// Whether ImplicitAlsCandidates searches `bundle`'s HNSW graph.
+bool UsesHnsw(const core::ModelBundle& bundle,
+              const RetrievalOptions& retrieval);
 
 // The k best admitted items by EASE with a positive score, best first.
 // FailedPrecondition when the bundle has no EASE model.

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "server/commands/demo_data_command.h"
+#include "server/commands/evaluate_command.h"
 #include "server/commands/import_command.h"
 #include "server/commands/serve_command.h"
 #include "server/commands/train_command.h"
@@ -18,6 +19,7 @@ constexpr char kUsage[] =
     "  serve      run the gRPC server (shopml serve --help lists settings)\n"
     "  import     load CSV files into a store\n"
     "  train      train a model bundle from a store and publish it\n"
+    "  evaluate   measure every model on hold-out splits of a store\n"
     "  demo-data  write a synthetic shop as CSV files\n"
     "  version    print the version\n"
     "  help       print this text\n"
@@ -36,6 +38,7 @@ int main(int argc, char** argv) {
   if (command == "serve") return shopml::server::RunServeCommand(args);
   if (command == "import") return shopml::server::RunImportCommand(args);
   if (command == "train") return shopml::server::RunTrainCommand(args);
+  if (command == "evaluate") return shopml::server::RunEvaluateCommand(args);
   if (command == "demo-data") return shopml::server::RunDemoDataCommand(args);
   if (command == "version" || command == "--version") {
     std::printf("shopml %s\n", SHOPML_VERSION);

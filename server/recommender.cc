@@ -192,10 +192,12 @@ void AddItems(const storage::Store& store,
 }  // namespace
 
 Recommender::Recommender(const storage::Store& store,
-                         const ItemCatalog& catalog, int history_events)
+                         const ItemCatalog& catalog, int history_events,
+                         const RetrievalOptions& retrieval)
     : store_(&store),
       catalog_(&catalog),
-      history_events_(static_cast<size_t>(std::max(history_events, 1))) {}
+      history_events_(static_cast<size_t>(std::max(history_events, 1))),
+      retrieval_(retrieval) {}
 
 absl::StatusOr<std::vector<storage::StoredEvent>> Recommender::ReadHistory(
     const std::string& user_id, size_t limit) const {
@@ -246,7 +248,7 @@ absl::StatusOr<v1::RecommendResponse> Recommender::Recommend(
     SHOPML_ASSIGN_OR_RETURN(
         std::vector<core::ScoredItem> candidates,
         chosen == kImplicitAlsModelName
-            ? ImplicitAlsCandidates(bundle, events, query.k, filter)
+            ? ImplicitAlsCandidates(bundle, events, query.k, filter, retrieval_)
             : EaseCandidates(bundle, events, query.k, filter));
     SHOPML_RETURN_IF_ERROR(OfferPersonalised(candidates, &selector));
     personalised = !candidates.empty();

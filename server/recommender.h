@@ -37,15 +37,13 @@
 
 #include "absl/status/statusor.h"
 #include "core/bundle/bundle.h"
+#include "server/factor_candidates.h"
 #include "server/item_catalog.h"
+#include "server/model_names.h"
 #include "shopml/v1/recommendation_service.pb.h"
 #include "storage/store.h"
 
 namespace shopml::server {
-
-// Model names reported in ModelRef.name.
-inline constexpr char kPopularityModelName[] = "popularity";
-inline constexpr char kCooccurrenceModelName[] = "cooccurrence";
 
 // A validated Recommend request.
 struct RecommendQuery {
@@ -66,10 +64,11 @@ struct SimilarItemsQuery {
 
 class Recommender {
  public:
-  // `history_events`: events per user read as recent history, >= 1. The
-  // store and the catalogue must outlive the recommender.
+  // `history_events`: events per user read as recent history, >= 1;
+  // `retrieval`: how implicit ALS searches the item factors. The store and
+  // the catalogue must outlive the recommender.
   Recommender(const storage::Store& store, const ItemCatalog& catalog,
-              int history_events);
+              int history_events, const RetrievalOptions& retrieval = {});
 
   // Never fails for an unknown user (cold start) or unknown context items
   // (ignored). Errors are the store's.
@@ -91,6 +90,7 @@ class Recommender {
   const storage::Store* store_;
   const ItemCatalog* catalog_;
   const size_t history_events_;
+  const RetrievalOptions retrieval_;
 };
 
 }  // namespace shopml::server

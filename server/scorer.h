@@ -17,15 +17,11 @@
 
 #include "absl/status/statusor.h"
 #include "core/bundle/bundle.h"
+#include "server/model_names.h"
 #include "shopml/v1/recommendation_service.pb.h"
 #include "storage/store.h"
 
 namespace shopml::server {
-
-// Model names reported in ModelRef.name.
-inline constexpr char kBiasBaselineModelName[] = "bias_baseline";
-inline constexpr char kConversionRateModelName[] = "conversion_rate";
-inline constexpr char kBiasedMfModelName[] = "biased_mf";
 
 // A validated Score request.
 struct ScoreQuery {

@@ -6,17 +6,20 @@
 // bundle it returns. The manifest records the version, training time, data
 // sizes, each model's parameters and hold-out metrics:
 //
-//   popularity       hr_at_10, ndcg_at_10, eval_users
-//   cooccurrence     hr_at_10, ndcg_at_10, coverage, catalog_coverage,
+//   popularity       hr_at_10, ndcg_at_10, recall_at_10, map_at_10,
 //                    eval_users
-//   implicit_als     hr_at_10, ndcg_at_10, coverage, catalog_coverage,
-//                    eval_users
-//   ease             the same as implicit_als
+//   cooccurrence     the same, and coverage, catalog_coverage
+//   implicit_als     the same as cooccurrence
+//   ease             the same as cooccurrence
 //   bias_baseline    rmse, mae, global_mean_rmse, global_mean_mae, eval_ratings
 //   biased_mf        rmse, mae, bias_baseline_rmse, bias_baseline_mae,
 //                    eval_ratings (bias_baseline's figures on the same ratings)
 //   conversion_rate  log_loss, shop_rate_log_loss, eval_trials (views)
 //
+// With TrainerOptions::extra_splits the recommenders' keys appear again with
+// the prefix "loo_" (each user's last purchase held out) and "random_" (a
+// random 80/20 split of the (user, item) pairs), and the rating models' with
+// "random_" (model_evaluation.h).
 // (core/eval/recommendation_eval.h defines the ranking protocol; coverage is
 // the share of evaluated users who got a non-empty list, catalog_coverage the
 // share of the catalogue recommended to at least one of them.) A metric is
@@ -47,43 +50,13 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "core/baseline/bias_baseline.h"
-#include "core/baseline/conversion_rate.h"
-#include "core/baseline/cooccurrence.h"
-#include "core/baseline/popularity.h"
 #include "core/bundle/bundle.h"
-#include "core/cf/biased_mf.h"
-#include "core/cf/ease.h"
-#include "core/cf/implicit_als_options.h"
 #include "core/data/interactions.h"
+#include "server/trainer_options.h"
+#include "shopml/model/v1/manifest.pb.h"
 #include "storage/store.h"
 
 namespace shopml::server {
-
-struct TrainerOptions {
-  // Directory of the bundles, models/<version>. Required by TrainAndPublish.
-  std::string models_dir;
-  // Version of the new bundle. Default (empty): the UTC time training ends,
-  // as "20261128T140312Z".
-  std::string version;
-  core::PopularityOptions popularity;
-  core::CooccurrenceOptions cooccurrence;
-  core::BiasBaselineOptions bias;
-  core::ConversionRateOptions conversion;
-  // Starting points of the search (see above) and, for the fields it does
-  // not vary, the options used.
-  core::ImplicitAlsOptions als;
-  core::EaseOptions ease;
-  core::BiasedMfOptions mf;
-  // Fraction of the newest events held out for evaluation, in [0, 1); 0 skips
-  // evaluation. Default: 0.1.
-  double holdout_fraction = 0.1;
-  // Wall-clock seconds the hyperparameter search may spend, finite and >= 0;
-  // 0 turns it off and trains als and ease exactly as given. The given
-  // options are always measured, so a small budget costs one ALS and one
-  // EASE fit; the search may overrun by one configuration. Default: 60.
-  double search_budget_seconds = 60;
-};
 
 // The store's catalogue and events as core training data. Category ids number
 // the distinct non-empty category names in sorted order; items without a
@@ -99,6 +72,13 @@ absl::StatusOr<core::Interactions> ReadTrainingData(
 // option as "als.factors: ...", "ease.lambda: ...", "mf.learning_rate: ...").
 absl::StatusOr<core::ModelBundle> TrainBundle(const storage::Store& store,
                                               const TrainerOptions& options);
+
+// The evaluation half of TrainBundle, for the evaluate command: a manifest
+// with the snapshot, every model that got figures (its ModelInfo with
+// parameters and metrics, no file) and default_recommender; nothing is
+// trained on the whole data. The same errors as TrainBundle.
+absl::StatusOr<model::v1::Manifest> EvaluateStore(
+    const storage::Store& store, const TrainerOptions& options);
 
 // TrainBundle, then ModelBundle::Publish into options.models_dir. Returns the
 // published version. InvalidArgument "models_dir: ..." when it is empty;

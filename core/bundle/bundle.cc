@@ -27,16 +27,21 @@ absl::Status FsError(absl::string_view op, const fs::path& path,
 
 // Serialises `proto` into the bundle directory `dir` as `name` and lists it in
 // `manifest`.
-absl::Status WriteModelFile(const fs::path& dir, const std::string& name,
-                            const google::protobuf::MessageLite& proto,
-                            model::v1::Manifest& manifest) {
-  const std::string contents = proto.SerializeAsString();
+absl::Status WriteBundleFile(const fs::path& dir, const std::string& name,
+                             const std::string& contents,
+                             model::v1::Manifest& manifest) {
   SHOPML_RETURN_IF_ERROR(WriteFileSynced((dir / name).string(), contents));
   model::v1::FileEntry* entry = manifest.add_files();
   entry->set_name(name);
   entry->set_size(contents.size());
   entry->set_crc32c(Crc32c(contents));
   return absl::OkStatus();
+}
+
+absl::Status WriteModelFile(const fs::path& dir, const std::string& name,
+                            const google::protobuf::MessageLite& proto,
+                            model::v1::Manifest& manifest) {
+  return WriteBundleFile(dir, name, proto.SerializeAsString(), manifest);
 }
 
 // A file name the manifest may list: no path separators, not "." or "..".
@@ -141,6 +146,36 @@ absl::Status CheckItemCount(const ModelBundle& bundle, absl::StatusCode code) {
   return absl::OkStatus();
 }
 
+// The HNSW graph of implicit_als.hnsw, which must index exactly ALS's item
+// factors' shape.
+absl::Status LoadHnsw(
+    const absl::flat_hash_map<std::string, std::string>& files,
+    ModelBundle& bundle) {
+  auto it = files.find(ModelBundle::kImplicitAlsHnswFile);
+  if (it == files.end()) return absl::OkStatus();
+  const char* name = ModelBundle::kImplicitAlsHnswFile;
+  if (!bundle.implicit_als.has_value()) {
+    return absl::DataLossError(
+        absl::StrCat(name, ": listed without ", ModelBundle::kImplicitAlsFile));
+  }
+  absl::StatusOr<std::unique_ptr<HnswIndex>> index =
+      HnswIndex::Load(it->second);
+  if (!index.ok()) {
+    return absl::DataLossError(
+        absl::StrCat(name, ": ", index.status().message()));
+  }
+  const RowMatrixXf& factors = bundle.implicit_als->item_factors();
+  if ((*index)->num_items() != factors.rows() ||
+      (*index)->dim() != factors.cols()) {
+    return absl::DataLossError(
+        absl::StrCat(name, ": ", (*index)->num_items(), " x ", (*index)->dim(),
+                     " vectors, the item factors are ", factors.rows(), " x ",
+                     factors.cols()));
+  }
+  bundle.implicit_als_hnsw = *std::move(index);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::string ModelBundle::VersionAt(absl::Time time) {
@@ -224,6 +259,7 @@ absl::StatusOr<std::shared_ptr<const ModelBundle>> ModelBundle::Load(
     }
     bundle->implicit_als_index = *std::move(index);
   }
+  SHOPML_RETURN_IF_ERROR(LoadHnsw(files, *bundle));
   if (bundle->popularity.num_categories() !=
       static_cast<uint32_t>(manifest.category_names_size())) {
     return absl::DataLossError(absl::StrCat(
@@ -282,6 +318,13 @@ absl::Status ModelBundle::Publish(const std::string& models_dir) {
         "\" must be 1-128 bytes of letters, digits, '.', '_', '-', not "
         "starting with '.'"));
   }
+  if (implicit_als_hnsw != nullptr &&
+      (!implicit_als.has_value() ||
+       implicit_als_hnsw->num_items() !=
+           static_cast<int64_t>(implicit_als->num_items()))) {
+    return absl::InvalidArgumentError(
+        "implicit_als_hnsw: must index implicit_als's item factors");
+  }
   if (popularity.num_categories() != category_names.size()) {
     return absl::InvalidArgumentError(
         absl::StrCat("category_names: ", category_names.size(),
@@ -333,6 +376,11 @@ absl::Status ModelBundle::Publish(const std::string& models_dir) {
   if (biased_mf.has_value()) {
     SHOPML_RETURN_IF_ERROR(
         WriteModelFile(tmp_dir, kBiasedMfFile, biased_mf->ToProto(), written));
+  }
+  if (implicit_als_hnsw != nullptr) {
+    SHOPML_RETURN_IF_ERROR(WriteBundleFile(tmp_dir, kImplicitAlsHnswFile,
+                                           implicit_als_hnsw->Serialize(),
+                                           written));
   }
   SHOPML_ASSIGN_OR_RETURN(const std::string json, ManifestToJson(written));
   SHOPML_RETURN_IF_ERROR(

@@ -13,6 +13,9 @@
 //                       catalogues above EaseOptions::max_items)
 //   biased_mf.pb        shopml.model.v1.BiasedMfModel (optional; absent when
 //                       no ratings)
+//   implicit_als.hnsw   HNSW graph over implicit_als's item factors, in
+//                       HnswIndex's own checksummed format (optional; the
+//                       trainer builds it for large catalogues)
 //
 // The manifest lists each file with its size and CRC-32C; Load verifies all of
 // them before parsing. An optional model is in the bundle exactly when the
@@ -47,6 +50,7 @@
 #include "core/cf/ease.h"
 #include "core/cf/implicit_als.h"
 #include "core/index/exact_index.h"
+#include "core/index/hnsw_index.h"
 #include "shopml/model/v1/manifest.pb.h"
 
 namespace shopml::core {
@@ -67,6 +71,9 @@ struct ModelBundle {
   // Exact inner-product index over implicit_als's item factors, built by
   // Load (not stored): retrieval for Recommend. Null without implicit_als.
   std::shared_ptr<const ExactIndex> implicit_als_index;
+  // Approximate index over the same item factors, stored in the bundle.
+  // Null when the trainer did not build one. Requires implicit_als.
+  std::shared_ptr<const HnswIndex> implicit_als_hnsw;
   // Category names in the id order used by popularity's per-category lists.
   std::vector<std::string> category_names;
 
@@ -82,6 +89,7 @@ struct ModelBundle {
   static constexpr char kImplicitAlsFile[] = "implicit_als.pb";
   static constexpr char kEaseFile[] = "ease.pb";
   static constexpr char kBiasedMfFile[] = "biased_mf.pb";
+  static constexpr char kImplicitAlsHnswFile[] = "implicit_als.hnsw";
   // Written to and required in Manifest.format_version.
   static constexpr uint32_t kManifestFormatVersion = 1;
 

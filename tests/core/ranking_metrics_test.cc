@@ -39,6 +39,26 @@ TEST(RankingMetricsTest, PerfectListHasNdcgOne) {
   EXPECT_DOUBLE_EQ(NdcgAtK(Items{2, 1, 9}, Items{1, 2}, 3), 1.0);
 }
 
+TEST(RankingMetricsTest, RecallIsTheShareOfRelevantItemsFound) {
+  // Two of the four relevant items are in the first 3.
+  EXPECT_DOUBLE_EQ(RecallAtK(Items{1, 5, 2, 3}, Items{1, 2, 3, 4}, 3), 0.5);
+  EXPECT_DOUBLE_EQ(RecallAtK(Items{1, 5, 2, 3}, Items{1, 2, 3, 4}, 4), 0.75);
+  EXPECT_DOUBLE_EQ(RecallAtK(Items{1}, Items{}, 3), 0.0);
+}
+
+TEST(RankingMetricsTest, AveragePrecisionMatchesHandComputedValue) {
+  // Hits at ranks 1 and 3 (1-based): precisions 1/1 and 2/3, over
+  // min(k, |relevant|) = 2.
+  EXPECT_DOUBLE_EQ(AveragePrecisionAtK(Items{4, 8, 6}, Items{4, 6}, 3),
+                   (1.0 + 2.0 / 3.0) / 2);
+  // Five relevant items, k = 2, both slots hit: the list is perfect.
+  EXPECT_DOUBLE_EQ(AveragePrecisionAtK(Items{1, 2}, Items{1, 2, 3, 4, 5}, 2),
+                   1.0);
+  // One hit at rank 2 of a single relevant item.
+  EXPECT_DOUBLE_EQ(AveragePrecisionAtK(Items{7, 3}, Items{3}, 10), 0.5);
+  EXPECT_DOUBLE_EQ(AveragePrecisionAtK(Items{7, 3}, Items{9}, 10), 0.0);
+}
+
 TEST(RankingMetricsTest, AccumulatorAveragesOverUsersWithRelevantItems) {
   RankingAccumulator accumulator(2);
   accumulator.Add(Items{1, 2}, Items{1});  // Hit, NDCG 1.
@@ -48,6 +68,8 @@ TEST(RankingMetricsTest, AccumulatorAveragesOverUsersWithRelevantItems) {
   EXPECT_EQ(metrics.num_users, 2);
   EXPECT_DOUBLE_EQ(metrics.hit_rate, 0.5);
   EXPECT_DOUBLE_EQ(metrics.ndcg, 0.5);
+  EXPECT_DOUBLE_EQ(metrics.recall, 0.5);
+  EXPECT_DOUBLE_EQ(metrics.map, 0.5);
 }
 
 TEST(RankingMetricsTest, EmptyAccumulatorIsZero) {

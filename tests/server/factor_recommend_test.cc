@@ -9,6 +9,7 @@
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "server/factor_candidates.h"
 #include "server/status_util.h"
 #include "shopml/v1/ingest_service.grpc.pb.h"
 #include "shopml/v1/recommendation_service.grpc.pb.h"
@@ -34,20 +35,27 @@ const int kHats = testing::CategoryIndex("hats");
 class FactorRecommendTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    absl::StatusOr<std::unique_ptr<ServingServer>> shop =
-        ServingServer::Start(testing::PlantedShop(), /*train=*/true);
-    ASSERT_TRUE(shop.ok()) << shop.status();
-    shop_ = shop->release();
+    for (bool hnsw : {false, true}) {
+      absl::StatusOr<std::unique_ptr<ServingServer>> shop =
+          ServingServer::Start(testing::PlantedShop(), /*train=*/true,
+                               /*late=*/{}, hnsw);
+      ASSERT_TRUE(shop.ok()) << shop.status();
+      (hnsw ? hnsw_shop_ : shop_) = shop->release();
+    }
   }
   static void TearDownTestSuite() {
     delete shop_;
-    shop_ = nullptr;
+    delete hnsw_shop_;
+    shop_ = hnsw_shop_ = nullptr;
   }
 
+  // The server the test talks to: exact retrieval unless a test says so.
+  virtual ServingServer* shop() const { return shop_; }
+
   void SetUp() override {
-    ASSERT_NE(shop_, nullptr);
-    recommend_ = v1::RecommendationService::NewStub(shop_->NewChannel());
-    ingest_ = v1::IngestService::NewStub(shop_->NewChannel());
+    ASSERT_NE(shop(), nullptr);
+    recommend_ = v1::RecommendationService::NewStub(shop()->NewChannel());
+    ingest_ = v1::IngestService::NewStub(shop()->NewChannel());
   }
 
   absl::StatusOr<v1::RecommendResponse> Recommend(const std::string& user,
@@ -94,11 +102,14 @@ class FactorRecommendTest : public ::testing::Test {
   }
 
   static ServingServer* shop_;
+  // The same shop with implicit ALS served from an HNSW graph.
+  static ServingServer* hnsw_shop_;
   std::unique_ptr<v1::RecommendationService::Stub> recommend_;
   std::unique_ptr<v1::IngestService::Stub> ingest_;
 };
 
 ServingServer* FactorRecommendTest::shop_ = nullptr;
+ServingServer* FactorRecommendTest::hnsw_shop_ = nullptr;
 
 int CountInCategory(const v1::RecommendResponse& response,
                     const std::string& category) {
@@ -109,14 +120,25 @@ int CountInCategory(const v1::RecommendResponse& response,
   return count;
 }
 
+// A model, and for implicit ALS the retrieval.
+struct Serving {
+  v1::RecommendModel model;
+  bool hnsw = false;
+};
+
 class PerModelTest : public FactorRecommendTest,
-                     public ::testing::WithParamInterface<v1::RecommendModel> {
+                     public ::testing::WithParamInterface<Serving> {
+ protected:
+  ServingServer* shop() const override {
+    return GetParam().hnsw ? hnsw_shop_ : shop_;
+  }
+  v1::RecommendModel Model() const { return GetParam().model; }
 };
 
 TEST_P(PerModelTest, GroupBuyerGetsTheGroupsItemsFirst) {
   // g02 bought shoes-0..2 (shoes is category 2 = 2 % 4).
   ASSERT_OK_AND_ASSIGN(v1::RecommendResponse response,
-                       Recommend("g02", 3, GetParam()));
+                       Recommend("g02", 3, Model()));
   ASSERT_THAT(response.items(), SizeIs(3));
   EXPECT_EQ(CountInCategory(response, "shoes"), 3);
   EXPECT_EQ(response.items(0).reason(), v1::REASON_PERSONALIZED);
@@ -129,22 +151,22 @@ TEST_P(PerModelTest, JustBoughtCategoryRisesAtOnce) {
   // A new user with a hats history, then three bags purchases recorded over
   // gRPC: the very next answer must lead with bags, without retraining.
   const std::string user =
-      absl::StrCat("late-buyer-", v1::RecommendModel_Name(GetParam()));
+      absl::StrCat("late-buyer-", v1::RecommendModel_Name(Model()));
   std::vector<std::string> hats;
   for (int i = 0; i < 3; ++i) hats.push_back(ItemName(kHats, i));
   ASSERT_OK(Buy(user, hats, 1704067200 + 10 * 86400));
   ASSERT_OK_AND_ASSIGN(v1::RecommendResponse before,
-                       Recommend(user, 3, GetParam()));
+                       Recommend(user, 3, Model()));
   EXPECT_EQ(CountInCategory(before, "bags"), 0);
-  EXPECT_EQ(
-      before.model().name(),
-      GetParam() == v1::RECOMMEND_MODEL_IMPLICIT_ALS ? "implicit_als" : "ease");
+  EXPECT_EQ(before.model().name(), Model() == v1::RECOMMEND_MODEL_IMPLICIT_ALS
+                                       ? "implicit_als"
+                                       : "ease");
 
   std::vector<std::string> bags;
   for (int i = 0; i < 3; ++i) bags.push_back(ItemName(kBags, i));
   ASSERT_OK(Buy(user, bags, 1704067200 + 11 * 86400));
   ASSERT_OK_AND_ASSIGN(v1::RecommendResponse after,
-                       Recommend(user, 6, GetParam()));
+                       Recommend(user, 6, Model()));
   EXPECT_GE(CountInCategory(after, "bags"), 3);
 }
 
@@ -152,7 +174,7 @@ TEST_P(PerModelTest, FiltersHoldAndTheListIsFilledToK) {
   v1::RecommendRequest request;
   request.set_user_id("g02");
   request.set_k(testing::kMaxK);
-  request.set_model(GetParam());
+  request.set_model(Model());
   request.mutable_filter()->set_in_stock_only(true);
   request.mutable_filter()->set_exclude_purchased(true);
   ASSERT_OK_AND_ASSIGN(v1::RecommendResponse response, Recommend(request));
@@ -175,7 +197,7 @@ TEST_P(PerModelTest, FiltersHoldAndTheListIsFilledToK) {
 
 TEST_P(PerModelTest, UnknownUserIsAColdStart) {
   ASSERT_OK_AND_ASSIGN(v1::RecommendResponse response,
-                       Recommend("never-seen", 4, GetParam()));
+                       Recommend("never-seen", 4, Model()));
   EXPECT_TRUE(response.cold_start());
   EXPECT_THAT(response.items(), SizeIs(4));
   EXPECT_THAT(response.items(),
@@ -185,12 +207,26 @@ TEST_P(PerModelTest, UnknownUserIsAColdStart) {
                                    v1::REASON_POPULAR_IN_CATEGORY))));
 }
 
-INSTANTIATE_TEST_SUITE_P(Models, PerModelTest,
-                         ::testing::Values(v1::RECOMMEND_MODEL_IMPLICIT_ALS,
-                                           v1::RECOMMEND_MODEL_EASE),
-                         [](const auto& info) {
-                           return v1::RecommendModel_Name(info.param);
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Models, PerModelTest,
+    ::testing::Values(Serving{v1::RECOMMEND_MODEL_IMPLICIT_ALS, false},
+                      Serving{v1::RECOMMEND_MODEL_IMPLICIT_ALS, true},
+                      Serving{v1::RECOMMEND_MODEL_EASE, false}),
+    [](const auto& info) {
+      return absl::StrCat(v1::RecommendModel_Name(info.param.model),
+                          info.param.hnsw ? "_HNSW" : "");
+    });
+
+TEST_F(FactorRecommendTest, HnswShopServesFromItsGraph) {
+  ASSERT_NE(hnsw_shop_->bundle()->implicit_als_hnsw, nullptr);
+  EXPECT_EQ(shop_->bundle()->implicit_als_hnsw, nullptr);
+  EXPECT_TRUE(UsesHnsw(*hnsw_shop_->bundle(), RetrievalOptions{0, 0}));
+  EXPECT_FALSE(UsesHnsw(*hnsw_shop_->bundle(), RetrievalOptions{-1, 0}));
+  EXPECT_FALSE(UsesHnsw(
+      *hnsw_shop_->bundle(),
+      RetrievalOptions{hnsw_shop_->bundle()->implicit_als_hnsw->num_items() + 1,
+                       0}));
+}
 
 TEST_F(FactorRecommendTest, DefaultModelIsTheBundlesOfflineWinner) {
   const std::string& best = shop_->bundle()->manifest.default_recommender();

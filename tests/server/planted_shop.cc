@@ -167,7 +167,7 @@ storage::WriteBatchInput LateItems() {
 
 absl::StatusOr<std::unique_ptr<ServingServer>> ServingServer::Start(
     const storage::WriteBatchInput& data, bool train,
-    const storage::WriteBatchInput& late) {
+    const storage::WriteBatchInput& late, bool hnsw) {
   std::unique_ptr<ServingServer> serving(new ServingServer());
   ServerConfig config;
   config.grpc_address = "127.0.0.1:0";
@@ -181,6 +181,7 @@ absl::StatusOr<std::unique_ptr<ServingServer>> ServingServer::Start(
   config.max_score_items = kMaxScoreItems;
   config.max_context_items = kMaxContextItems;
   config.max_horizon = kMaxHorizon;
+  config.hnsw_min_items = hnsw ? 0 : -1;
   SHOPML_ASSIGN_OR_RETURN(serving->server_, Server::Start(config));
   SHOPML_RETURN_IF_ERROR(serving->Write(data));
   if (train) {
@@ -188,6 +189,7 @@ absl::StatusOr<std::unique_ptr<ServingServer>> ServingServer::Start(
     options.models_dir = config.models_dir;
     options.bias.lambda_user = 1;
     options.bias.lambda_item = 1;
+    options.hnsw_min_items = hnsw ? 0 : -1;
     SHOPML_RETURN_IF_ERROR(TrainAndPublish(serving->store(), options).status());
     SHOPML_RETURN_IF_ERROR(
         serving->server_->models()->Reload(/*version=*/"").status());

@@ -81,10 +81,11 @@ class ServingServer {
   // limits above) over a fresh directory and writes `data`. With `train`,
   // then trains a bundle with TrainAndPublish (bias lambdas 1, so fitted
   // biases stay close to the planted ones) and loads it. Finally writes
-  // `late`.
+  // `late`. With `hnsw`, the trainer builds the HNSW graph and the server
+  // searches it whatever the catalogue's size.
   static absl::StatusOr<std::unique_ptr<ServingServer>> Start(
       const storage::WriteBatchInput& data, bool train,
-      const storage::WriteBatchInput& late = {});
+      const storage::WriteBatchInput& late = {}, bool hnsw = false);
 
   Server& server() { return *server_; }
   storage::Store& store() { return *server_->store(); }

@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/eval/recommendation_eval.h"
@@ -310,6 +312,101 @@ TEST_F(TrainerTest, FactorModelsRecordRankingMetrics) {
   // With 40 items a user's history reaches most of the catalogue, so ALS
   // ranks every item and EASE finds positive scores for at least 10.
   EXPECT_EQ(Metric(bundle, "implicit_als", "coverage"), 1);
+}
+
+TEST_F(TrainerTest, RecommendersAreMeasuredOnThreeSplits) {
+  ASSERT_OK_AND_ASSIGN(core::ModelBundle bundle,
+                       TrainBundle(store(), Options("v1")));
+  for (const char* model :
+       {"popularity", "cooccurrence", "implicit_als", "ease"}) {
+    for (const char* prefix : {"", "loo_", "random_"}) {
+      const std::string p(prefix);
+      const double hr = Metric(bundle, model, p + "hr_at_10");
+      const double recall = Metric(bundle, model, p + "recall_at_10");
+      const double map = Metric(bundle, model, p + "map_at_10");
+      EXPECT_GT(recall, 0) << model << " " << p;
+      // Recall and AP never exceed the hit rate; NDCG and AP are in [0, 1].
+      EXPECT_LE(recall, hr) << model << " " << p;
+      EXPECT_LE(map, hr) << model << " " << p;
+      EXPECT_GT(Metric(bundle, model, p + "eval_users"), 0)
+          << model << " " << p;
+    }
+  }
+  // Leave-last-out holds out one purchase per user, so every evaluated user
+  // has exactly one relevant item and recall equals the hit rate.
+  EXPECT_DOUBLE_EQ(Metric(bundle, "ease", "loo_recall_at_10"),
+                   Metric(bundle, "ease", "loo_hr_at_10"));
+  // The random split measures the rating models too, leave-last-out not.
+  EXPECT_GT(Metric(bundle, "biased_mf", "random_rmse"), 0);
+  EXPECT_GT(Metric(bundle, "bias_baseline", "random_mae"), 0);
+  EXPECT_EQ(Info(bundle, "biased_mf")->metrics().count("loo_rmse"), 0u);
+  EXPECT_NE(Parameter(bundle, "ease", "random_eval_holdout_events"), "0");
+}
+
+TEST_F(TrainerTest, ExtraSplitsCanBeTurnedOff) {
+  TrainerOptions options = Options("v1");
+  options.extra_splits = false;
+  ASSERT_OK_AND_ASSIGN(core::ModelBundle bundle, TrainBundle(store(), options));
+  for (const model::v1::ModelInfo& info : bundle.manifest.models()) {
+    for (const auto& [key, value] : info.metrics()) {
+      EXPECT_FALSE(absl::StartsWith(key, "loo_") ||
+                   absl::StartsWith(key, "random_"))
+          << info.name() << " " << key;
+    }
+  }
+}
+
+TEST_F(TrainerTest, EvaluateStoreReportsTheTrainersFiguresWithoutTraining) {
+  TrainerOptions options = Options("v1");
+  ASSERT_OK_AND_ASSIGN(model::v1::Manifest manifest,
+                       EvaluateStore(store(), options));
+  ASSERT_OK_AND_ASSIGN(core::ModelBundle bundle, TrainBundle(store(), options));
+  ASSERT_EQ(manifest.models_size(), bundle.manifest.models_size());
+  for (int i = 0; i < manifest.models_size(); ++i) {
+    const model::v1::ModelInfo& evaluated = manifest.models(i);
+    EXPECT_EQ(evaluated.name(), bundle.manifest.models(i).name());
+    // Deterministic: the same figures as the bundle's.
+    for (const auto& [key, value] : evaluated.metrics()) {
+      EXPECT_EQ(value, Metric(bundle, evaluated.name(), key))
+          << evaluated.name() << " " << key;
+    }
+  }
+  EXPECT_EQ(manifest.default_recommender(),
+            bundle.manifest.default_recommender());
+  EXPECT_EQ(manifest.snapshot().num_events(),
+            bundle.manifest.snapshot().num_events());
+  std::error_code error;
+  EXPECT_TRUE(!std::filesystem::exists(models_.path(), error) ||
+              std::filesystem::is_empty(models_.path(), error));
+}
+
+TEST_F(TrainerTest, HnswIsBuiltAboveTheCatalogueThreshold) {
+  TrainerOptions options = Options("v1");
+  ASSERT_OK_AND_ASSIGN(core::ModelBundle small, TrainBundle(store(), options));
+  EXPECT_EQ(small.implicit_als_hnsw, nullptr);
+  EXPECT_EQ(Parameter(small, "implicit_als", "hnsw"), "false");
+
+  options.hnsw_min_items = kItems;
+  ASSERT_OK_AND_ASSIGN(std::string version, TrainAndPublish(store(), options));
+  ASSERT_OK_AND_ASSIGN(std::shared_ptr<const core::ModelBundle> bundle,
+                       core::ModelBundle::Load(models_.path(), version));
+  ASSERT_NE(bundle->implicit_als_hnsw, nullptr);
+  EXPECT_EQ(bundle->implicit_als_hnsw->num_items(), kItems);
+  EXPECT_EQ(Parameter(*bundle, "implicit_als", "hnsw"), "true");
+  // 40 items: the graph search finds the exact top 10.
+  const core::RowMatrixXf& users = bundle->implicit_als->user_factors();
+  for (int u = 0; u < 20; ++u) {
+    const Eigen::VectorXf query = users.row(u).transpose();
+    absl::Span<const float> q(query.data(), query.size());
+    ASSERT_OK_AND_ASSIGN(std::vector<core::ScoredItem> approximate,
+                         bundle->implicit_als_hnsw->Search(q, 10));
+    ASSERT_OK_AND_ASSIGN(std::vector<core::ScoredItem> exact,
+                         bundle->implicit_als_index->TopK(q, 10));
+    ASSERT_EQ(approximate.size(), exact.size());
+    for (size_t r = 0; r < exact.size(); ++r) {
+      EXPECT_EQ(approximate[r].item, exact[r].item) << u << " " << r;
+    }
+  }
 }
 
 TEST_F(TrainerTest, BiasedMfIsMeasuredBesideTheBiasBaseline) {
