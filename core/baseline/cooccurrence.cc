@@ -27,7 +27,22 @@ absl::Status CheckOptions(const CooccurrenceOptions& options) {
   SHOPML_RETURN_IF_ERROR(
       CheckOption("max_neighbors", options.max_neighbors, 1, 1000));
   SHOPML_RETURN_IF_ERROR(CheckOption("shrinkage", options.shrinkage, 0, 1e12));
-  return CheckOption("view_weight", options.view_weight, 0, 1);
+  SHOPML_RETURN_IF_ERROR(CheckOption("view_weight", options.view_weight, 0, 1));
+  if (options.similarity != ItemSimilarity::kCosine &&
+      options.similarity != ItemSimilarity::kJaccard) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "similarity: unknown value ", static_cast<int>(options.similarity)));
+  }
+  return absl::OkStatus();
+}
+
+// The similarity of items i and j from c_ij and n_i, n_j (see the header).
+double Similarity(const CooccurrenceOptions& options, double c_ij, double n_i,
+                  double n_j) {
+  if (options.similarity == ItemSimilarity::kJaccard) {
+    return c_ij / (n_i + n_j - c_ij + options.shrinkage);
+  }
+  return c_ij / (std::sqrt(n_i * n_j) + options.shrinkage);
 }
 
 float EventWeight(const CooccurrenceOptions& options, EventType type) {
@@ -121,8 +136,7 @@ absl::StatusOr<CooccurrenceModel> CooccurrenceModel::Train(
     }
     row.clear();
     for (uint32_t j : touched) {
-      const double score =
-          counts[j] / (std::sqrt(norm2[i] * norm2[j]) + options.shrinkage);
+      const double score = Similarity(options, counts[j], norm2[i], norm2[j]);
       const float s = std::min(1.0f, static_cast<float>(score));
       if (s > 0) row.push_back({j, s});
       counts[j] = 0;

@@ -291,4 +291,20 @@ TopNResult EvaluateEase(const EaseModel& model, const Interactions& train,
       });
 }
 
+TopNResult EvaluateUserKnn(const UserKnnModel& model, const Interactions& train,
+                           const Interactions& test, int k) {
+  const EventsByUser events = GroupByUser(train);
+  return EvaluateScorer(
+      train, test, k,
+      [&model, &events](uint32_t user, absl::Span<float> scores) {
+        const std::vector<ItemWeight> history =
+            model.HistoryFromEvents(events.Of(user));
+        if (history.empty()) return false;
+        for (const ScoredItem& s : model.Score(history, user)) {
+          if (s.item < scores.size()) scores[s.item] = s.score;
+        }
+        return true;
+      });
+}
+
 }  // namespace shopml::core

@@ -19,6 +19,7 @@
 #include "core/baseline/popularity.h"
 #include "core/cf/ease.h"
 #include "core/cf/implicit_als.h"
+#include "core/cf/user_knn.h"
 #include "core/data/interactions.h"
 #include "core/eval/ranking_metrics.h"
 
@@ -92,6 +93,14 @@ TopNResult EvaluateImplicitAls(const ImplicitAls& model,
 // without history get none.
 TopNResult EvaluateEase(const EaseModel& model, const Interactions& train,
                         const Interactions& test, int k);
+
+// User k-NN trained on `train`: a user's scores are UserKnnModel::Score of the
+// history built from their training events (HistoryFromEvents), with the
+// user left out of their own neighbours (their training profile is that
+// history). Only items with a positive score are listed, so a list may be
+// short; users without history get none.
+TopNResult EvaluateUserKnn(const UserKnnModel& model, const Interactions& train,
+                           const Interactions& test, int k);
 
 }  // namespace shopml::core
 

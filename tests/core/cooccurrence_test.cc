@@ -79,6 +79,59 @@ TEST(CooccurrenceTest, ZeroShrinkageGivesPlainCosine) {
   ExpectNeighbors(model, 3, {{0, 1 / std::sqrt(3.0)}});
 }
 
+CooccurrenceOptions JaccardOptions(double shrinkage) {
+  CooccurrenceOptions options = Options(shrinkage);
+  options.similarity = ItemSimilarity::kJaccard;
+  return options;
+}
+
+TEST(CooccurrenceTest, JaccardDividesByTheUnionOfBuyers) {
+  ASSERT_OK_AND_ASSIGN(
+      CooccurrenceModel model,
+      CooccurrenceModel::Train(FourUsers(), JaccardOptions(1)));
+  // c_ij / (n_i + n_j - c_ij + 1).
+  const double s01 = 2.0 / (3 + 3 - 2 + 1);  // 0.4
+  const double s02 = 1.0 / (3 + 2 - 1 + 1);  // 0.2
+  const double s03 = 1.0 / (3 + 1 - 1 + 1);  // 0.25
+  const double s12 = 2.0 / (3 + 2 - 2 + 1);  // 0.5
+  ExpectNeighbors(model, 0, {{1, s01}, {3, s03}, {2, s02}});
+  ExpectNeighbors(model, 1, {{2, s12}, {0, s01}});
+  ExpectNeighbors(model, 2, {{1, s12}, {0, s02}});
+  ExpectNeighbors(model, 3, {{0, s03}});
+}
+
+TEST(CooccurrenceTest, ZeroShrinkageGivesPlainJaccard) {
+  ASSERT_OK_AND_ASSIGN(
+      CooccurrenceModel model,
+      CooccurrenceModel::Train(FourUsers(), JaccardOptions(0)));
+  // Buyers of 0: {0, 1, 3}; of 1: {0, 1, 2}; of 2: {1, 2}; of 3: {3}.
+  ExpectNeighbors(model, 0, {{1, 2.0 / 4}, {3, 1.0 / 3}, {2, 1.0 / 4}});
+  ExpectNeighbors(model, 2, {{1, 2.0 / 3}, {0, 1.0 / 4}});
+}
+
+TEST(CooccurrenceTest, JaccardWeighsViews) {
+  // As ViewsCountWithViewWeight: c01 = n0 = n1 = 1.25, so s01 = 1; n2 = 1,
+  // c02 = 0.5: s02 = 0.5 / (1.25 + 1 - 0.5).
+  Interactions data;
+  data.num_users = 2;
+  data.num_items = 3;
+  data.events = {Event(0, 0), Event(0, 1), Event(1, 0, EventType::kView),
+                 Event(1, 1, EventType::kView), Event(1, 2)};
+  CooccurrenceOptions options = JaccardOptions(0);
+  options.view_weight = 0.5;
+  ASSERT_OK_AND_ASSIGN(CooccurrenceModel model,
+                       CooccurrenceModel::Train(data, options));
+  ExpectNeighbors(model, 0, {{1, 1.0}, {2, 0.5 / 1.75}});
+}
+
+TEST(CooccurrenceTest, RejectsUnknownSimilarity) {
+  CooccurrenceOptions options;
+  options.similarity = static_cast<ItemSimilarity>(7);
+  EXPECT_THAT(CooccurrenceModel::Train(FourUsers(), options),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("similarity: unknown value 7")));
+}
+
 TEST(CooccurrenceTest, MaxNeighborsTruncatesToTheBest) {
   CooccurrenceOptions options = Options(1);
   options.max_neighbors = 1;

@@ -201,11 +201,13 @@ TEST(RecommendationEvalTest, FactorModelsRecoverPlantedGroups) {
   ASSERT_OK_AND_ASSIGN(ImplicitAls als,
                        ImplicitAls::Train(shop.train, als_options));
   ASSERT_OK_AND_ASSIGN(EaseModel ease, EaseModel::Train(shop.train, {}));
+  ASSERT_OK_AND_ASSIGN(UserKnnModel knn, UserKnnModel::Train(shop.train, {}));
   // Each user has one unbought item left in their half, the held-out one:
   // at k = 1 a model that learnt the halves always hits.
   for (const TopNResult& result :
        {EvaluateImplicitAls(als, shop.train, shop.test, 1),
-        EvaluateEase(ease, shop.train, shop.test, 1)}) {
+        EvaluateEase(ease, shop.train, shop.test, 1),
+        EvaluateUserKnn(knn, shop.train, shop.test, 1)}) {
     EXPECT_EQ(result.ranking.num_users, 40);
     EXPECT_DOUBLE_EQ(result.ranking.hit_rate, 1);
     EXPECT_DOUBLE_EQ(result.user_coverage, 1);
@@ -220,12 +222,33 @@ TEST(RecommendationEvalTest, UsersWithoutHistoryGetNoFactorList) {
   shop.test.events.push_back(Event(40, 0, 5));  // No training event.
   ASSERT_OK_AND_ASSIGN(ImplicitAls als, ImplicitAls::Train(shop.train, {}));
   ASSERT_OK_AND_ASSIGN(EaseModel ease, EaseModel::Train(shop.train, {}));
+  ASSERT_OK_AND_ASSIGN(UserKnnModel knn, UserKnnModel::Train(shop.train, {}));
   for (const TopNResult& result :
        {EvaluateImplicitAls(als, shop.train, shop.test, 1),
-        EvaluateEase(ease, shop.train, shop.test, 1)}) {
+        EvaluateEase(ease, shop.train, shop.test, 1),
+        EvaluateUserKnn(knn, shop.train, shop.test, 1)}) {
     EXPECT_EQ(result.ranking.num_users, 41);
     EXPECT_DOUBLE_EQ(result.user_coverage, 40.0 / 41);
   }
+}
+
+TEST(RecommendationEvalTest, UserKnnLeavesTheUserOutOfTheirNeighbours) {
+  // User 0 bought 0 and viewed 1, user 1 bought 0 and 2; user 0 buys 2
+  // later. With views weighing 1, user 0's own profile would be their
+  // nearest neighbour (similarity 2 / (2 + 10), against user 1's
+  // 1 / (2 + 10)) and put item 1 first.
+  const Interactions train =
+      Data({Event(0, 0, 1), Event(0, 1, 1, EventType::kView), Event(1, 0, 1),
+            Event(1, 2, 1)});
+  const Interactions test = Data({Event(0, 2, 5)});
+  UserKnnOptions options;
+  options.view_weight = 1;
+  ASSERT_OK_AND_ASSIGN(UserKnnModel knn, UserKnnModel::Train(train, options));
+  const TopNResult result = EvaluateUserKnn(knn, train, test, 1);
+  EXPECT_EQ(result.ranking.num_users, 1);
+  EXPECT_DOUBLE_EQ(result.ranking.hit_rate, 1);
+  // Item 2 is the only unbought item with a positive score.
+  EXPECT_DOUBLE_EQ(result.catalog_coverage, 1.0 / 6);
 }
 
 // The two-group shop with the held-out purchases as the newest events, so
