@@ -63,8 +63,11 @@ struct KMeansResult {
   std::vector<int> assignment;
   // k x d, in the space clustered (unit-scaled rows under normalize_rows).
   // Each row of `rows` is assigned to its nearest centroid (the lowest index
-  // on ties). A cluster is empty only when the clustered rows have fewer
-  // than k distinct values; its centroid then duplicates another point.
+  // on ties). Lloyd iterations give an emptied cluster the point farthest
+  // from its centroid, so a converged result has an empty cluster only when
+  // the clustered rows have fewer than k distinct values (its centroid then
+  // duplicates a point); a result stopped at max_iterations may have one
+  // emptied by the last iteration.
   RowMatrixXf centroids;
   // Sum over the assigned rows of the squared distance to their centroid, in
   // the space clustered.
