@@ -86,9 +86,12 @@ absl::StatusOr<v1::RecommendRequest> BuildRecommendRequest(
     request.set_model(v1::RECOMMEND_MODEL_IMPLICIT_ALS);
   } else if (model == "ease") {
     request.set_model(v1::RECOMMEND_MODEL_EASE);
+  } else if (model == "user_knn") {
+    request.set_model(v1::RECOMMEND_MODEL_USER_KNN);
   } else if (!model.empty()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("--model: must be popularity, cooccurrence, als or ease, "
+        absl::StrCat("--model: must be popularity, cooccurrence, als, ease or "
+                     "user_knn, "
                      "got \"",
                      model, "\""));
   }
@@ -224,7 +227,7 @@ std::vector<Command> RecommendationCommands() {
   Command recommend{
       "recommend",
       "--user=U [--k=10] [filters] [--context=ID,...] "
-      "[--model=popularity|cooccurrence|als|ease]",
+      "[--model=popularity|cooccurrence|als|ease|user_knn]",
       "Recommend items for a user (RecommendationService/Recommend).",
       "Filters apply during selection, so k items come back whenever k "
       "eligible\nitems exist. Unknown users get popular items.\n",
@@ -235,7 +238,7 @@ std::vector<Command> RecommendationCommands() {
   recommend.flags.push_back({"context", FlagKind::kValue, "ID,...",
                              "items the user is looking at now"});
   recommend.flags.push_back({"model", FlagKind::kValue,
-                             "popularity|cooccurrence|als|ease",
+                             "popularity|cooccurrence|als|ease|user_knn",
                              "recommender (default: the server's choice)"});
   commands.push_back(std::move(recommend));
 

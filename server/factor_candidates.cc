@@ -60,6 +60,26 @@ absl::StatusOr<std::vector<core::ScoredItem>> ImplicitAlsCandidates(
   return graph.Search(query, k, ef, admits);
 }
 
+absl::StatusOr<std::vector<core::ScoredItem>> UserKnnCandidates(
+    const core::ModelBundle& bundle,
+    absl::Span<const core::Interaction> history, int k,
+    const ItemFilter& filter) {
+  if (!bundle.user_knn.has_value()) {
+    return absl::FailedPreconditionError(
+        "model: the loaded bundle has no user_knn model");
+  }
+  const core::UserKnnModel& knn = *bundle.user_knn;
+  const std::vector<core::ItemWeight> weights =
+      knn.HistoryFromEvents(KnownItems(history, knn.num_items()));
+  if (weights.empty()) return std::vector<core::ScoredItem>();
+  // The user's own training profile would be their nearest neighbour.
+  const std::optional<uint32_t> self =
+      history.empty() ? std::nullopt
+                      : std::optional<uint32_t>(history.front().user);
+  const auto admit = [&filter](uint32_t item) { return filter.Admits(item); };
+  return knn.TopK(weights, k, core::ItemPredicate(admit), self);
+}
+
 absl::StatusOr<std::vector<core::ScoredItem>> EaseCandidates(
     const core::ModelBundle& bundle,
     absl::Span<const core::Interaction> history, int k,

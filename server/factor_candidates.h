@@ -50,6 +50,15 @@ absl::StatusOr<std::vector<core::ScoredItem>> ImplicitAlsCandidates(
 bool UsesHnsw(const core::ModelBundle& bundle,
               const RetrievalOptions& retrieval);
 
+// The k best admitted items by user k-NN (items of the users most similar to
+// the history), best first; the history's user (history.front().user) is
+// never their own neighbour. FailedPrecondition when the bundle has no
+// user-k-NN model.
+absl::StatusOr<std::vector<core::ScoredItem>> UserKnnCandidates(
+    const core::ModelBundle& bundle,
+    absl::Span<const core::Interaction> history, int k,
+    const ItemFilter& filter);
+
 // The k best admitted items by EASE with a positive score, best first.
 // FailedPrecondition when the bundle has no EASE model.
 absl::StatusOr<std::vector<core::ScoredItem>> EaseCandidates(

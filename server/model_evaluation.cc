@@ -10,6 +10,7 @@
 #include "core/cf/biased_mf.h"
 #include "core/cf/ease.h"
 #include "core/cf/implicit_als.h"
+#include "core/cf/user_knn.h"
 #include "core/eval/holdout_splits.h"
 #include "core/eval/rating_eval.h"
 #include "core/eval/recommendation_eval.h"
@@ -47,6 +48,16 @@ absl::Status EvaluateRecommenders(const core::TimeSplit& split,
   SetTopNMetrics(
       core::EvaluateImplicitAls(*als, split.train, split.test, kEvalK), prefix,
       infos.als);
+
+  absl::StatusOr<core::UserKnnModel> knn =
+      core::UserKnnModel::Train(split.train, options.user_knn);
+  if (knn.ok()) {
+    SetTopNMetrics(core::EvaluateUserKnn(*knn, split.train, split.test, kEvalK),
+                   prefix, infos.user_knn);
+  } else if (!absl::IsFailedPrecondition(knn.status())) {
+    // FailedPrecondition: no event of the training part has a weight.
+    return ForOption("user_knn.", knn.status());
+  }
 
   if (!chosen.ease.has_value()) return absl::OkStatus();
   absl::StatusOr<core::EaseModel> ease =

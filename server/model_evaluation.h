@@ -24,9 +24,10 @@ namespace shopml::server {
 
 // Which models EvaluateOnSplit measures.
 struct EvaluatedTasks {
-  bool recommenders = true;  // popularity, cooccurrence, implicit_als, ease
-  bool ratings = true;       // bias_baseline, biased_mf
-  bool conversion = true;    // conversion_rate
+  // popularity, cooccurrence, implicit_als, ease, user_knn
+  bool recommenders = true;
+  bool ratings = true;     // bias_baseline, biased_mf
+  bool conversion = true;  // conversion_rate
 };
 
 // Trains the `tasks` models on split.train with `options` and `chosen`, and

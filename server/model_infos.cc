@@ -40,6 +40,17 @@ void DescribeMf(const core::BiasedMfOptions& mf, ModelInfo& info) {
   SetParameter(info, "seed", absl::StrCat(mf.seed));
 }
 
+void DescribeUserKnn(const core::UserKnnOptions& knn, ModelInfo& info) {
+  SetParameter(info, "neighbors", knn.neighbors);
+  SetParameter(info, "shrinkage", knn.shrinkage);
+  SetParameter(info, "max_users_per_item", knn.max_users_per_item);
+  SetParameter(info, "purchase_weight", knn.purchase_weight);
+  SetParameter(info, "cart_weight", knn.cart_weight);
+  SetParameter(info, "view_weight", knn.view_weight);
+  SetParameter(info, "rating_weight", knn.rating_weight);
+  SetParameter(info, "rating_threshold", knn.rating_threshold);
+}
+
 }  // namespace
 
 void SetParameter(ModelInfo& info, const std::string& key,
@@ -137,7 +148,9 @@ ModelInfos DescribeModels(const TrainerOptions& options) {
                core::ModelBundle::kImplicitAlsFile),
       Describe(kEaseModelName, "recommend", core::ModelBundle::kEaseFile),
       Describe(kBiasedMfModelName, "score_rating",
-               core::ModelBundle::kBiasedMfFile)};
+               core::ModelBundle::kBiasedMfFile),
+      Describe(kUserKnnModelName, "recommend",
+               core::ModelBundle::kUserKnnFile)};
   const core::PopularityOptions& p = options.popularity;
   SetParameter(infos.popularity, "half_life_days", p.half_life_days);
   SetParameter(infos.popularity, "view_weight", p.view_weight);
@@ -150,6 +163,10 @@ ModelInfos DescribeModels(const TrainerOptions& options) {
   SetParameter(infos.cooccurrence, "include_carts",
                c.include_carts ? "true" : "false");
   SetParameter(infos.cooccurrence, "view_weight", c.view_weight);
+  SetParameter(
+      infos.cooccurrence, "similarity",
+      c.similarity == core::ItemSimilarity::kJaccard ? "jaccard" : "cosine");
+  DescribeUserKnn(options.user_knn, infos.user_knn);
   SetParameter(infos.bias, "lambda_user", options.bias.lambda_user);
   SetParameter(infos.bias, "lambda_item", options.bias.lambda_item);
   SetParameter(infos.bias, "iterations", options.bias.iterations);
@@ -159,8 +176,7 @@ ModelInfos DescribeModels(const TrainerOptions& options) {
   for (ModelInfo* info : infos.All()) {
     SetParameter(*info, "holdout_fraction", options.holdout_fraction);
   }
-  for (ModelInfo* info :
-       {&infos.popularity, &infos.cooccurrence, &infos.als, &infos.ease}) {
+  for (ModelInfo* info : infos.Recommenders()) {
     SetParameter(*info, "eval_k", kEvalK);
   }
   return infos;

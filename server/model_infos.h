@@ -32,9 +32,15 @@ struct ModelInfos {
   model::v1::ModelInfo als;
   model::v1::ModelInfo ease;
   model::v1::ModelInfo mf;
+  model::v1::ModelInfo user_knn;
 
   std::vector<model::v1::ModelInfo*> All() {
-    return {&popularity, &cooccurrence, &bias, &conversion, &als, &ease, &mf};
+    return {&popularity, &cooccurrence, &bias, &conversion,
+            &als,        &ease,         &mf,   &user_knn};
+  }
+  // The top-N recommenders, which carry the ranking metrics.
+  std::vector<model::v1::ModelInfo*> Recommenders() {
+    return {&popularity, &cooccurrence, &als, &ease, &user_knn};
   }
 };
 

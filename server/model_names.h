@@ -9,6 +9,7 @@ inline constexpr char kPopularityModelName[] = "popularity";
 inline constexpr char kCooccurrenceModelName[] = "cooccurrence";
 inline constexpr char kImplicitAlsModelName[] = "implicit_als";
 inline constexpr char kEaseModelName[] = "ease";
+inline constexpr char kUserKnnModelName[] = "user_knn";
 inline constexpr char kBiasBaselineModelName[] = "bias_baseline";
 inline constexpr char kConversionRateModelName[] = "conversion_rate";
 inline constexpr char kBiasedMfModelName[] = "biased_mf";

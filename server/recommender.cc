@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -89,8 +90,13 @@ absl::StatusOr<std::vector<core::Interaction>> FactorHistory(
   for (const core::Interaction& e : events) {
     newest = std::max(newest, e.time_micros);
   }
+  // The views are the user's; without stored events the user has no dense
+  // id, and an id no model knows stands in.
+  const uint32_t user = events.empty() ? std::numeric_limits<uint32_t>::max()
+                                       : events.front().user;
   for (uint32_t item : context) {
     core::Interaction view;
+    view.user = user;
     view.item = item;
     view.time_micros = newest + 1;
     view.type = core::EventType::kView;
@@ -129,6 +135,8 @@ const char* PrimaryModelName(const core::ModelBundle& bundle,
       return kImplicitAlsModelName;
     case v1::RECOMMEND_MODEL_EASE:
       return kEaseModelName;
+    case v1::RECOMMEND_MODEL_USER_KNN:
+      return kUserKnnModelName;
     default:
       break;
   }
@@ -137,6 +145,9 @@ const char* PrimaryModelName(const core::ModelBundle& bundle,
     return kImplicitAlsModelName;
   }
   if (best == kEaseModelName && bundle.ease.has_value()) return kEaseModelName;
+  if (best == kUserKnnModelName && bundle.user_knn.has_value()) {
+    return kUserKnnModelName;
+  }
   if (best == kPopularityModelName) return kPopularityModelName;
   return kCooccurrenceModelName;
 }
@@ -191,6 +202,21 @@ void AddItems(const storage::Store& store,
 
 }  // namespace
 
+// The candidates of one of the models that score from the whole history.
+absl::StatusOr<std::vector<core::ScoredItem>>
+Recommender::PersonalisedCandidates(const char* model,
+                                    const core::ModelBundle& bundle,
+                                    absl::Span<const core::Interaction> history,
+                                    int k, const ItemFilter& filter) const {
+  if (model == kImplicitAlsModelName) {
+    return ImplicitAlsCandidates(bundle, history, k, filter, retrieval_);
+  }
+  if (model == kUserKnnModelName) {
+    return UserKnnCandidates(bundle, history, k, filter);
+  }
+  return EaseCandidates(bundle, history, k, filter);
+}
+
 Recommender::Recommender(const storage::Store& store,
                          const ItemCatalog& catalog, int history_events,
                          const RetrievalOptions& retrieval)
@@ -212,8 +238,9 @@ absl::StatusOr<std::vector<storage::StoredEvent>> Recommender::ReadHistory(
 absl::StatusOr<v1::RecommendResponse> Recommender::Recommend(
     const core::ModelBundle& bundle, const RecommendQuery& query) const {
   const char* const chosen = PrimaryModelName(bundle, query.model);
-  const bool factor_model =
-      chosen == kImplicitAlsModelName || chosen == kEaseModelName;
+  const bool factor_model = chosen == kImplicitAlsModelName ||
+                            chosen == kEaseModelName ||
+                            chosen == kUserKnnModelName;
   const bool whole_history = ItemFilter::NeedsUserHistory(query.filter);
   // Factor models fold in a longer history than the neighbour votes use.
   const size_t limit = whole_history ? 0
@@ -247,9 +274,7 @@ absl::StatusOr<v1::RecommendResponse> Recommender::Recommend(
                       context));
     SHOPML_ASSIGN_OR_RETURN(
         std::vector<core::ScoredItem> candidates,
-        chosen == kImplicitAlsModelName
-            ? ImplicitAlsCandidates(bundle, events, query.k, filter, retrieval_)
-            : EaseCandidates(bundle, events, query.k, filter));
+        PersonalisedCandidates(chosen, bundle, events, query.k, filter));
     SHOPML_RETURN_IF_ERROR(OfferPersonalised(candidates, &selector));
     personalised = !candidates.empty();
   } else if (chosen == kCooccurrenceModelName) {

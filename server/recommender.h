@@ -87,6 +87,13 @@ class Recommender {
   absl::StatusOr<std::vector<storage::StoredEvent>> ReadHistory(
       const std::string& user_id, size_t limit) const;
 
+  // The candidates of implicit ALS, EASE or user k-NN (`model` is one of
+  // their name constants) for the factor history.
+  absl::StatusOr<std::vector<core::ScoredItem>> PersonalisedCandidates(
+      const char* model, const core::ModelBundle& bundle,
+      absl::Span<const core::Interaction> history, int k,
+      const ItemFilter& filter) const;
+
   const storage::Store* store_;
   const ItemCatalog* catalog_;
   const size_t history_events_;

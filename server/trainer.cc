@@ -112,8 +112,9 @@ std::string DefaultRecommender(const model::v1::Manifest& manifest) {
   // Simplest first: a later model must be strictly better to be chosen.
   std::string best = kCooccurrenceModelName;
   double best_ndcg = -std::numeric_limits<double>::infinity();
-  for (const char* name : {kPopularityModelName, kCooccurrenceModelName,
-                           kEaseModelName, kImplicitAlsModelName}) {
+  for (const char* name :
+       {kPopularityModelName, kCooccurrenceModelName, kUserKnnModelName,
+        kEaseModelName, kImplicitAlsModelName}) {
     for (const ModelInfo& info : manifest.models()) {
       if (info.name() != name) continue;
       const std::optional<double> ndcg = Ndcg(info);
@@ -327,6 +328,14 @@ absl::StatusOr<core::ModelBundle> TrainBundle(const storage::Store& store,
     SetParameter(infos.mf, "epochs_run", bundle.biased_mf->report().epochs_run);
     SetParameter(infos.mf, "best_epoch", bundle.biased_mf->report().best_epoch);
   }
+  absl::StatusOr<core::UserKnnModel> knn =
+      core::UserKnnModel::Train(data, options.user_knn);
+  if (knn.ok()) {
+    bundle.user_knn = *std::move(knn);
+  } else if (!absl::IsFailedPrecondition(knn.status())) {
+    // FailedPrecondition: no event has a user-k-NN weight, no model.
+    return ForOption("user_knn.", knn.status());
+  }
   // The prior strengths actually used: estimated from the data, or the
   // options' values when the data are too thin to estimate them.
   const core::ConversionPriors& priors = bundle.conversion_rate.priors();
@@ -354,6 +363,7 @@ absl::StatusOr<core::ModelBundle> TrainBundle(const storage::Store& store,
   *manifest.add_models() = infos.als;
   if (bundle.ease.has_value()) *manifest.add_models() = infos.ease;
   if (bundle.biased_mf.has_value()) *manifest.add_models() = infos.mf;
+  if (bundle.user_knn.has_value()) *manifest.add_models() = infos.user_knn;
   manifest.set_default_recommender(DefaultRecommender(manifest));
   manifest.set_default_rating_model(DefaultRatingModel(bundle, infos));
   for (const std::string& name : bundle.category_names) {

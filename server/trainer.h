@@ -11,6 +11,7 @@
 //   cooccurrence     the same, and coverage, catalog_coverage
 //   implicit_als     the same as cooccurrence
 //   ease             the same as cooccurrence
+//   user_knn         the same as cooccurrence
 //   bias_baseline    rmse, mae, global_mean_rmse, global_mean_mae, eval_ratings
 //   biased_mf        rmse, mae, bias_baseline_rmse, bias_baseline_mae,
 //                    eval_ratings (bias_baseline's figures on the same ratings)

@@ -12,6 +12,7 @@
 #include "core/cf/biased_mf.h"
 #include "core/cf/ease.h"
 #include "core/cf/implicit_als_options.h"
+#include "core/cf/user_knn.h"
 #include "core/index/hnsw_index.h"
 
 namespace shopml::server {
@@ -31,6 +32,7 @@ struct TrainerOptions {
   core::ImplicitAlsOptions als;
   core::EaseOptions ease;
   core::BiasedMfOptions mf;
+  core::UserKnnOptions user_knn;
   // Fraction of the newest events held out for evaluation, in [0, 1); 0 skips
   // evaluation. Default: 0.1.
   double holdout_fraction = 0.1;

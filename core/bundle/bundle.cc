@@ -143,6 +143,10 @@ absl::Status CheckItemCount(const ModelBundle& bundle, absl::StatusCode code) {
     SHOPML_RETURN_IF_ERROR(
         check(ModelBundle::kBiasedMfFile, bundle.biased_mf->num_items()));
   }
+  if (bundle.user_knn.has_value()) {
+    SHOPML_RETURN_IF_ERROR(
+        check(ModelBundle::kUserKnnFile, bundle.user_knn->num_items()));
+  }
   return absl::OkStatus();
 }
 
@@ -248,6 +252,9 @@ absl::StatusOr<std::shared_ptr<const ModelBundle>> ModelBundle::Load(
   SHOPML_RETURN_IF_ERROR(
       (ParseOptionalModel<BiasedMf, model::v1::BiasedMfModel>(
           files, kBiasedMfFile, bundle->biased_mf)));
+  SHOPML_RETURN_IF_ERROR(
+      (ParseOptionalModel<UserKnnModel, model::v1::UserKnnModel>(
+          files, kUserKnnFile, bundle->user_knn)));
   SHOPML_RETURN_IF_ERROR(CheckItemCount(*bundle, absl::StatusCode::kDataLoss));
   if (bundle->implicit_als.has_value()) {
     absl::StatusOr<std::unique_ptr<ExactIndex>> index =
@@ -376,6 +383,10 @@ absl::Status ModelBundle::Publish(const std::string& models_dir) {
   if (biased_mf.has_value()) {
     SHOPML_RETURN_IF_ERROR(
         WriteModelFile(tmp_dir, kBiasedMfFile, biased_mf->ToProto(), written));
+  }
+  if (user_knn.has_value()) {
+    SHOPML_RETURN_IF_ERROR(
+        WriteModelFile(tmp_dir, kUserKnnFile, user_knn->ToProto(), written));
   }
   if (implicit_als_hnsw != nullptr) {
     SHOPML_RETURN_IF_ERROR(WriteBundleFile(tmp_dir, kImplicitAlsHnswFile,

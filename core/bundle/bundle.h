@@ -13,6 +13,7 @@
 //                       catalogues above EaseOptions::max_items)
 //   biased_mf.pb        shopml.model.v1.BiasedMfModel (optional; absent when
 //                       no ratings)
+//   user_knn.pb         shopml.model.v1.UserKnnModel (optional)
 //   implicit_als.hnsw   HNSW graph over implicit_als's item factors, in
 //                       HnswIndex's own checksummed format (optional; the
 //                       trainer builds it for large catalogues)
@@ -49,6 +50,7 @@
 #include "core/cf/biased_mf.h"
 #include "core/cf/ease.h"
 #include "core/cf/implicit_als.h"
+#include "core/cf/user_knn.h"
 #include "core/index/exact_index.h"
 #include "core/index/hnsw_index.h"
 #include "shopml/model/v1/manifest.pb.h"
@@ -68,6 +70,7 @@ struct ModelBundle {
   std::optional<ImplicitAls> implicit_als;
   std::optional<EaseModel> ease;
   std::optional<BiasedMf> biased_mf;  // Absent when training saw no rating.
+  std::optional<UserKnnModel> user_knn;
   // Exact inner-product index over implicit_als's item factors, built by
   // Load (not stored): retrieval for Recommend. Null without implicit_als.
   std::shared_ptr<const ExactIndex> implicit_als_index;
@@ -89,6 +92,7 @@ struct ModelBundle {
   static constexpr char kImplicitAlsFile[] = "implicit_als.pb";
   static constexpr char kEaseFile[] = "ease.pb";
   static constexpr char kBiasedMfFile[] = "biased_mf.pb";
+  static constexpr char kUserKnnFile[] = "user_knn.pb";
   static constexpr char kImplicitAlsHnswFile[] = "implicit_als.hnsw";
   // Written to and required in Manifest.format_version.
   static constexpr uint32_t kManifestFormatVersion = 1;

@@ -133,6 +133,16 @@ class PerModelTest : public FactorRecommendTest,
     return GetParam().hnsw ? hnsw_shop_ : shop_;
   }
   v1::RecommendModel Model() const { return GetParam().model; }
+  std::string ModelName() const {
+    switch (Model()) {
+      case v1::RECOMMEND_MODEL_IMPLICIT_ALS:
+        return "implicit_als";
+      case v1::RECOMMEND_MODEL_USER_KNN:
+        return "user_knn";
+      default:
+        return "ease";
+    }
+  }
 };
 
 TEST_P(PerModelTest, GroupBuyerGetsTheGroupsItemsFirst) {
@@ -158,9 +168,7 @@ TEST_P(PerModelTest, JustBoughtCategoryRisesAtOnce) {
   ASSERT_OK_AND_ASSIGN(v1::RecommendResponse before,
                        Recommend(user, 3, Model()));
   EXPECT_EQ(CountInCategory(before, "bags"), 0);
-  EXPECT_EQ(before.model().name(), Model() == v1::RECOMMEND_MODEL_IMPLICIT_ALS
-                                       ? "implicit_als"
-                                       : "ease");
+  EXPECT_EQ(before.model().name(), ModelName());
 
   std::vector<std::string> bags;
   for (int i = 0; i < 3; ++i) bags.push_back(ItemName(kBags, i));
@@ -211,7 +219,8 @@ INSTANTIATE_TEST_SUITE_P(
     Models, PerModelTest,
     ::testing::Values(Serving{v1::RECOMMEND_MODEL_IMPLICIT_ALS, false},
                       Serving{v1::RECOMMEND_MODEL_IMPLICIT_ALS, true},
-                      Serving{v1::RECOMMEND_MODEL_EASE, false}),
+                      Serving{v1::RECOMMEND_MODEL_EASE, false},
+                      Serving{v1::RECOMMEND_MODEL_USER_KNN, false}),
     [](const auto& info) {
       return absl::StrCat(v1::RecommendModel_Name(info.param.model),
                           info.param.hnsw ? "_HNSW" : "");

@@ -195,7 +195,7 @@ TEST_F(TrainerTest, PublishedBundleLoadsWithManifest) {
   }
   EXPECT_THAT(names, ElementsAre("popularity", "cooccurrence", "bias_baseline",
                                  "conversion_rate", "implicit_als", "ease",
-                                 "biased_mf"));
+                                 "biased_mf", "user_knn"));
   EXPECT_THAT(bundle->category_names,
               ElementsAre("cat-a", "cat-b", "cat-c", "cat-d"));
   EXPECT_TRUE(bundle->bias_baseline.has_value());
@@ -292,7 +292,7 @@ TEST_F(TrainerTest, FactorModelsRecordRankingMetrics) {
   ASSERT_TRUE(bundle.implicit_als.has_value());
   ASSERT_TRUE(bundle.ease.has_value());
   const double popularity_users = Metric(bundle, "popularity", "eval_users");
-  for (const char* model : {"implicit_als", "ease"}) {
+  for (const char* model : {"implicit_als", "ease", "user_knn"}) {
     const model::v1::ModelInfo* info = Info(bundle, model);
     ASSERT_NE(info, nullptr) << model;
     EXPECT_EQ(info->task(), "recommend");
@@ -309,6 +309,7 @@ TEST_F(TrainerTest, FactorModelsRecordRankingMetrics) {
   }
   EXPECT_EQ(Info(bundle, "implicit_als")->file(), "implicit_als.pb");
   EXPECT_EQ(Info(bundle, "ease")->file(), "ease.pb");
+  EXPECT_EQ(Info(bundle, "user_knn")->file(), "user_knn.pb");
   // With 40 items a user's history reaches most of the catalogue, so ALS
   // ranks every item and EASE finds positive scores for at least 10.
   EXPECT_EQ(Metric(bundle, "implicit_als", "coverage"), 1);
@@ -318,7 +319,7 @@ TEST_F(TrainerTest, RecommendersAreMeasuredOnThreeSplits) {
   ASSERT_OK_AND_ASSIGN(core::ModelBundle bundle,
                        TrainBundle(store(), Options("v1")));
   for (const char* model :
-       {"popularity", "cooccurrence", "implicit_als", "ease"}) {
+       {"popularity", "cooccurrence", "implicit_als", "ease", "user_knn"}) {
     for (const char* prefix : {"", "loo_", "random_"}) {
       const std::string p(prefix);
       const double hr = Metric(bundle, model, p + "hr_at_10");
