@@ -5,6 +5,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "client/command.h"
+#include "client/recommend_model.h"
 #include "client/table.h"
 #include "shopml/v1/recommendation_service.grpc.pb.h"
 
@@ -77,24 +78,10 @@ absl::StatusOr<v1::RecommendRequest> BuildRecommendRequest(
   if (!filter.ok()) return filter.status();
   absl::StatusOr<std::vector<std::string>> context = flags.List("context");
   if (!context.ok()) return context.status();
-  const std::string model = flags.String("model");
-  if (model == "popularity") {
-    request.set_model(v1::RECOMMEND_MODEL_POPULARITY);
-  } else if (model == "cooccurrence") {
-    request.set_model(v1::RECOMMEND_MODEL_COOCCURRENCE);
-  } else if (model == "als") {
-    request.set_model(v1::RECOMMEND_MODEL_IMPLICIT_ALS);
-  } else if (model == "ease") {
-    request.set_model(v1::RECOMMEND_MODEL_EASE);
-  } else if (model == "user_knn") {
-    request.set_model(v1::RECOMMEND_MODEL_USER_KNN);
-  } else if (!model.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--model: must be popularity, cooccurrence, als, ease or "
-                     "user_knn, "
-                     "got \"",
-                     model, "\""));
-  }
+  absl::StatusOr<v1::RecommendModel> model =
+      ParseRecommendModel(flags.String("model"));
+  if (!model.ok()) return model.status();
+  request.set_model(*model);
   request.set_user_id(*user);
   request.set_k(*k);
   *request.mutable_filter() = *filter;

@@ -169,6 +169,7 @@ class Dispatcher {
             PendingCall<v1::RecommendRequest, v1::RecommendResponse>>();
         call->request.set_user_id(RandomId(options_.users));
         call->request.set_k(options_.k);
+        call->request.set_model(options_.recommend_model);
         Launch(std::move(call), due, [&](auto* c, auto done) {
           stubs.recommendation->async()->Recommend(
               &c->context, &c->request, &c->response, std::move(done));

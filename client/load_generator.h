@@ -20,6 +20,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "client/latency_histogram.h"
+#include "shopml/v1/recommendation_service.pb.h"
 
 namespace shopml::client {
 
@@ -61,6 +62,8 @@ struct LoadOptions {
   IdRange users = {"U", 5, 0, 1000};
   // Items of SimilarItems and Score, and series of Forecast.
   IdRange items = {"I", 5, 0, 200};
+  // Recommend's model. Default: unspecified (the server's choice).
+  v1::RecommendModel recommend_model = v1::RECOMMEND_MODEL_UNSPECIFIED;
   // Recommend / SimilarItems k. Default: 10.
   int k = 10;
   // Items per Score call (consecutive ids from a random start), in [1,

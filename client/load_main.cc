@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "client/flags.h"
 #include "client/load_generator.h"
+#include "client/recommend_model.h"
 
 namespace shopml::client {
 namespace {
@@ -30,6 +31,8 @@ std::vector<FlagSpec> LoadFlags() {
        "user ids, prefix and zero-padded number (default U00000..U00999)"},
       {"items", FlagKind::kValue, "FIRST..LAST",
        "item ids, also the forecast series (default I00000..I00199)"},
+      {"model", FlagKind::kValue, kRecommendModelNames,
+       "recommend's model (default: the server's choice)"},
       {"k", FlagKind::kValue, "N", "items per recommend/similar (default 10)"},
       {"score-items", FlagKind::kValue, "N", "items per score (default 100)"},
       {"horizon", FlagKind::kValue, "N", "forecast horizon (default 14)"},
@@ -62,6 +65,10 @@ absl::Status ReadOptions(const ParsedFlags& flags, LoadOptions* options) {
       ParseLoadMethod(flags.String("method", "recommend"));
   if (!method.ok()) return method.status();
   options->method = *method;
+  absl::StatusOr<v1::RecommendModel> model =
+      ParseRecommendModel(flags.String("model"));
+  if (!model.ok()) return model.status();
+  options->recommend_model = *model;
   for (auto [name, field] : {std::pair{"users", &options->users},
                              std::pair{"items", &options->items}}) {
     if (!flags.Has(name)) continue;

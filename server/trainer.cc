@@ -17,6 +17,9 @@
 #include "core/eval/recommendation_eval.h"
 #include "core/eval/recommender_search.h"
 #include "core/eval/time_split.h"
+#include "core/index/exact_index.h"
+#include "core/index/hnsw_index.h"
+#include "core/index/hnsw_tuning.h"
 #include "core/util/status_macros.h"
 #include "server/history.h"
 #include "server/model_evaluation.h"
@@ -28,6 +31,8 @@ namespace {
 
 using ::shopml::model::v1::ModelInfo;
 
+// User vectors the HNSW ef is tuned on.
+constexpr int64_t kHnswTuningQueries = 1000;
 // The validation share of the search's training part when there is no
 // hold-out to mirror.
 constexpr double kDefaultSearchValidationFraction = 0.1;
@@ -76,6 +81,11 @@ model::v1::StoreSnapshot Snapshot(const core::Interactions& data) {
 }
 
 absl::Status CheckOptions(const TrainerOptions& options) {
+  if (!(options.hnsw_target_recall > 0 && options.hnsw_target_recall <= 1)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("hnsw_target_recall: must be in (0, 1], got ",
+                     options.hnsw_target_recall));
+  }
   if (!(options.random_test_fraction > 0 && options.random_test_fraction < 1)) {
     return absl::InvalidArgumentError(
         absl::StrCat("random_test_fraction: must be in (0, 1), got ",
@@ -174,6 +184,44 @@ absl::StatusOr<Chosen> ChooseHyperparameters(const core::TimeSplit& split,
   return chosen;
 }
 
+// Up to `count` evenly spaced rows of `vectors` that are not all zero.
+core::RowMatrixXf SampleNonZeroRows(const core::RowMatrixXf& vectors,
+                                    int64_t count) {
+  std::vector<int64_t> rows;
+  for (int64_t r = 0; r < vectors.rows(); ++r) {
+    if (vectors.row(r).squaredNorm() > 0) rows.push_back(r);
+  }
+  const int64_t n = std::min<int64_t>(count, static_cast<int64_t>(rows.size()));
+  core::RowMatrixXf sample(n, vectors.cols());
+  for (int64_t i = 0; i < n; ++i) {
+    sample.row(i) =
+        vectors.row(rows[i * static_cast<int64_t>(rows.size()) / n]);
+  }
+  return sample;
+}
+
+// Sets the graph's ef_search to the smallest that reaches the target recall
+// on the trained users' vectors, and records the measurement.
+absl::Status TuneHnsw(const TrainerOptions& options,
+                      const core::ImplicitAls& als, core::HnswIndex& index,
+                      ModelInfo& info) {
+  const core::RowMatrixXf queries =
+      SampleNonZeroRows(als.user_factors(), kHnswTuningQueries);
+  if (queries.rows() == 0) return absl::OkStatus();
+  SHOPML_ASSIGN_OR_RETURN(std::unique_ptr<core::ExactIndex> exact,
+                          core::ExactIndex::Build(als.item_factors()));
+  absl::StatusOr<core::HnswTuning> tuning = core::TuneEfSearch(
+      index, *exact, queries, kEvalK, options.hnsw_target_recall);
+  if (!tuning.ok()) return ForOption("hnsw_", tuning.status());
+  SHOPML_RETURN_IF_ERROR(index.SetEfSearch(tuning->ef));
+  SetParameter(info, "hnsw_ef_search", tuning->ef);
+  SetParameter(info, "hnsw_target_recall", options.hnsw_target_recall);
+  SetParameter(info, "hnsw_tuning_queries",
+               static_cast<double>(queries.rows()));
+  (*info.mutable_metrics())["hnsw_recall_at_10"] = tuning->recall;
+  return absl::OkStatus();
+}
+
 // The HNSW graph over ALS's item factors, when the catalogue is large enough
 // (TrainerOptions::hnsw_min_items); its options and build time go into the
 // ALS ModelInfo.
@@ -189,6 +237,8 @@ absl::Status BuildHnsw(const TrainerOptions& options, core::ModelBundle& bundle,
   absl::StatusOr<std::unique_ptr<core::HnswIndex>> index =
       core::HnswIndex::Build(bundle.implicit_als->item_factors(), options.hnsw);
   if (!index.ok()) return ForOption("hnsw.", index.status());
+  SHOPML_RETURN_IF_ERROR(
+      TuneHnsw(options, *bundle.implicit_als, **index, info));
   bundle.implicit_als_hnsw = *std::move(index);
   SetParameter(info, "hnsw", "true");
   SetParameter(info, "hnsw_m", options.hnsw.m);
@@ -271,8 +321,10 @@ absl::StatusOr<Evaluated> ReadAndEvaluate(const storage::Store& store,
 }  // namespace
 
 absl::StatusOr<model::v1::Manifest> EvaluateStore(
-    const storage::Store& store, const TrainerOptions& options) {
+    const storage::Store& store, const TrainerOptions& options,
+    core::ImplicitAlsOptions* chosen_als) {
   SHOPML_ASSIGN_OR_RETURN(Evaluated evaluated, ReadAndEvaluate(store, options));
+  if (chosen_als != nullptr) *chosen_als = evaluated.chosen.als;
   model::v1::Manifest manifest;
   *manifest.mutable_snapshot() = Snapshot(evaluated.data);
   for (model::v1::ModelInfo* info : evaluated.infos.All()) {

@@ -77,9 +77,12 @@ absl::StatusOr<core::ModelBundle> TrainBundle(const storage::Store& store,
 // The evaluation half of TrainBundle, for the evaluate command: a manifest
 // with the snapshot, every model that got figures (its ModelInfo with
 // parameters and metrics, no file) and default_recommender; nothing is
-// trained on the whole data. The same errors as TrainBundle.
+// trained on the whole data. `chosen_als`, when not null, receives the ALS
+// options the search chose (what TrainBundle would train). The same errors
+// as TrainBundle.
 absl::StatusOr<model::v1::Manifest> EvaluateStore(
-    const storage::Store& store, const TrainerOptions& options);
+    const storage::Store& store, const TrainerOptions& options,
+    core::ImplicitAlsOptions* chosen_als = nullptr);
 
 // TrainBundle, then ModelBundle::Publish into options.models_dir. Returns the
 // published version. InvalidArgument "models_dir: ..." when it is empty;

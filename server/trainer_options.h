@@ -56,7 +56,12 @@ struct TrainerOptions {
   // decides whether to search it; see ServerConfig). 0 always builds it, a
   // negative value never. Default: 50000.
   int64_t hnsw_min_items = 50000;
+  // hnsw.ef_search is not used as given: the trainer stores the smallest ef
+  // (core/index/hnsw_tuning.h) whose recall@10 against the exact answer
+  // reaches hnsw_target_recall on up to 1000 of the trained user vectors, in
+  // (0, 1]. Default: 0.98.
   core::HnswOptions hnsw;
+  double hnsw_target_recall = 0.98;
 };
 
 }  // namespace shopml::server

@@ -260,6 +260,15 @@ absl::StatusOr<std::vector<ScoredItem>> HnswIndex::Search(
   return Search(query, k, options_.ef_search, filter);
 }
 
+absl::Status HnswIndex::SetEfSearch(int ef_search) {
+  if (ef_search < 1 || ef_search > kMaxEf) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "ef_search: must be in [1, ", kMaxEf, "], got ", ef_search));
+  }
+  options_.ef_search = ef_search;
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<ScoredItem>> HnswIndex::Search(
     absl::Span<const float> query, int k, int ef,
     std::optional<ItemPredicate> filter) const {

@@ -135,6 +135,10 @@ class HnswIndex {
   int64_t num_items() const { return num_items_; }
   int dim() const { return dim_; }
   const HnswOptions& options() const { return options_; }
+  // Sets options().ef_search, the ef of searches that give none (and of the
+  // serialized index). Not thread-safe: call before the index is shared.
+  // InvalidArgument "ef_search: ..." outside [1, 65536].
+  absl::Status SetEfSearch(int ef_search);
 
   // Approximately the min(k, #passing items) items with the largest
   // <query, item>, best first, ties by ascending item id; scores are exact

@@ -7,9 +7,12 @@
 #include "absl/strings/str_cat.h"
 #include "core/bundle/file_util.h"
 #include "core/bundle/manifest_file.h"
+#include "core/util/status_macros.h"
 #include "server/commands/command_util.h"
 #include "server/evaluation_report.h"
 #include "server/flags.h"
+#include "server/model_names.h"
+#include "server/segment_evaluation.h"
 #include "server/trainer.h"
 #include "storage/store.h"
 
@@ -19,14 +22,56 @@ namespace {
 constexpr char kUsage[] =
     "Usage: shopml evaluate --store=DIR [--json=FILE] "
     "[--search-budget-seconds=N]\n"
+    "                       [--truth-segments=CSV]\n"
     "Trains every model on three splits of the store's events (the newest\n"
     "10% by time, each user's last purchase, a random 80/20 of the\n"
-    "user-item pairs) and prints their hold-out figures; publishes nothing.";
+    "user-item pairs) and prints their hold-out figures; publishes nothing.\n"
+    "With --truth-segments (user_id,segment rows, as demo-data writes), also\n"
+    "measures how well implicit ALS's user vectors recover the segments.";
+
+// Measures segment recovery, prints it and records it in the implicit_als
+// entry of `report` (segment_nmi, segment_ari, segment_purity, the same with
+// segment_baseline_, segment_users).
+absl::Status ReportSegments(const storage::Store& store,
+                            const std::string& path,
+                            const core::ImplicitAlsOptions& als, uint64_t seed,
+                            model::v1::Manifest& report) {
+  SHOPML_ASSIGN_OR_RETURN(const core::Interactions data,
+                          ReadTrainingData(store));
+  SHOPML_ASSIGN_OR_RETURN(const std::string csv, core::ReadFileToString(path));
+  int64_t unknown = 0;
+  SHOPML_ASSIGN_OR_RETURN(
+      const std::vector<int> segments,
+      ParseUserSegments(csv, path, store, data.num_users, &unknown));
+  SHOPML_ASSIGN_OR_RETURN(const core::SegmentRecovery recovery,
+                          MeasureAlsSegments(data, als, segments, seed));
+  std::printf(
+      "\nsegment recovery (implicit_als user vectors, cosine k-means, %lld "
+      "users; %lld unknown to the store):\n"
+      "  model:    NMI %.3f  ARI %.3f  purity %.3f\n"
+      "  shuffled: NMI %.3f  ARI %.3f  purity %.3f\n",
+      static_cast<long long>(recovery.num_users),
+      static_cast<long long>(unknown), recovery.model.nmi, recovery.model.ari,
+      recovery.model.purity, recovery.baseline.nmi, recovery.baseline.ari,
+      recovery.baseline.purity);
+  for (model::v1::ModelInfo& info : *report.mutable_models()) {
+    if (info.name() != kImplicitAlsModelName) continue;
+    auto& out = *info.mutable_metrics();
+    out["segment_nmi"] = recovery.model.nmi;
+    out["segment_ari"] = recovery.model.ari;
+    out["segment_purity"] = recovery.model.purity;
+    out["segment_baseline_nmi"] = recovery.baseline.nmi;
+    out["segment_baseline_ari"] = recovery.baseline.ari;
+    out["segment_baseline_purity"] = recovery.baseline.purity;
+    out["segment_users"] = static_cast<double>(recovery.num_users);
+  }
+  return absl::OkStatus();
+}
 
 }  // namespace
 
 int RunEvaluateCommand(const std::vector<std::string>& args) {
-  std::string store_path, json_path;
+  std::string store_path, json_path, truth_path;
   TrainerOptions options;
   int64_t search_budget_seconds =
       static_cast<int64_t>(options.search_budget_seconds);
@@ -38,7 +83,10 @@ int RunEvaluateCommand(const std::vector<std::string>& args) {
   flags.Int("search-budget-seconds", &search_budget_seconds, 0, 86400,
             "Seconds the ALS/EASE hyperparameter search may take; 0 "
             "evaluates the defaults.");
-  flags.Int("seed", &seed, 0, INT64_MAX, "Seed of the random split.");
+  flags.String("truth-segments", &truth_path,
+               "CSV of user_id,segment: measure their recovery by ALS.");
+  flags.Int("seed", &seed, 0, INT64_MAX,
+            "Seed of the random split and of the clustering.");
   if (std::optional<int> exit =
           ParseCommandFlags("evaluate", kUsage, flags, args)) {
     return *exit;
@@ -56,7 +104,9 @@ int RunEvaluateCommand(const std::vector<std::string>& args) {
 
   options.search_budget_seconds = static_cast<double>(search_budget_seconds);
   options.split_seed = static_cast<uint64_t>(seed);
-  absl::StatusOr<model::v1::Manifest> report = EvaluateStore(**store, options);
+  core::ImplicitAlsOptions als;
+  absl::StatusOr<model::v1::Manifest> report =
+      EvaluateStore(**store, options, &als);
   if (!report.ok()) return ReportFailure("evaluate", report.status());
 
   const model::v1::StoreSnapshot& snapshot = report->snapshot();
@@ -67,6 +117,11 @@ int RunEvaluateCommand(const std::vector<std::string>& args) {
   std::fputs(FormatEvaluationTables(*report).c_str(), stdout);
   std::printf("\ndefault recommender (best time-split NDCG@10): %s\n",
               report->default_recommender().c_str());
+  if (!truth_path.empty()) {
+    absl::Status segments =
+        ReportSegments(**store, truth_path, als, options.split_seed, *report);
+    if (!segments.ok()) return ReportFailure("evaluate", segments);
+  }
   if (json_path.empty()) return kExitOk;
   absl::StatusOr<std::string> json = core::ManifestToJson(*report);
   if (!json.ok()) return ReportFailure("evaluate", json.status());

@@ -394,6 +394,10 @@ TEST_F(TrainerTest, HnswIsBuiltAboveTheCatalogueThreshold) {
   ASSERT_NE(bundle->implicit_als_hnsw, nullptr);
   EXPECT_EQ(bundle->implicit_als_hnsw->num_items(), kItems);
   EXPECT_EQ(Parameter(*bundle, "implicit_als", "hnsw"), "true");
+  // The stored ef is the tuned one, and reaches the target recall.
+  EXPECT_EQ(Parameter(*bundle, "implicit_als", "hnsw_ef_search"),
+            absl::StrCat(bundle->implicit_als_hnsw->options().ef_search));
+  EXPECT_GE(Metric(*bundle, "implicit_als", "hnsw_recall_at_10"), 0.98);
   // 40 items: the graph search finds the exact top 10.
   const core::RowMatrixXf& users = bundle->implicit_als->user_factors();
   for (int u = 0; u < 20; ++u) {
@@ -534,6 +538,23 @@ TEST_F(TrainerTest, RejectsBadModelOptionsNamingThem) {
   EXPECT_THAT(TrainBundle(store(), options),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("search_budget_seconds")));
+  options = Options("v1");
+  options.user_knn.neighbors = 0;
+  EXPECT_THAT(TrainBundle(store(), options),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("user_knn.neighbors")));
+  for (double bad : {0.0, 1.5}) {
+    options = Options("v1");
+    options.hnsw_target_recall = bad;
+    EXPECT_THAT(TrainBundle(store(), options),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         HasSubstr("hnsw_target_recall")));
+  }
+  options = Options("v1");
+  options.random_test_fraction = 1;
+  EXPECT_THAT(TrainBundle(store(), options),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("random_test_fraction")));
 }
 
 TEST_F(TrainerTest, ZeroHoldoutRecordsNoMetrics) {
