@@ -4,6 +4,8 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "core/util/status_macros.h"
+#include "server/mf_user.h"
 #include "server/validation.h"
 
 namespace shopml::server {
@@ -62,14 +64,27 @@ absl::StatusOr<v1::ScoreResponse> Scorer::Score(const core::ModelBundle& bundle,
     }
   }
 
+  // Matrix factorisation folds in the user's current ratings.
+  std::optional<core::MfUserParams> folded;
+  if (use_mf) {
+    SHOPML_ASSIGN_OR_RETURN(folded,
+                            FoldInMfUser(*store_, *bundle.biased_mf, user));
+  }
   v1::ScoreResponse response;
   for (size_t i = 0; i < items.size(); ++i) {
     v1::ItemScore* score = response.add_scores();
     score->set_item_id(query.item_ids[i]);
-    score->set_prediction(use_mf ? bundle.biased_mf->Predict(user, items[i])
-                          : rating
-                              ? bundle.bias_baseline->Predict(user, items[i])
-                              : bundle.conversion_rate.Predict(items[i]));
+    double prediction = 0;
+    if (folded.has_value()) {
+      prediction = bundle.biased_mf->Predict(*folded, items[i]);
+    } else if (use_mf) {
+      prediction = bundle.biased_mf->Predict(user, items[i]);
+    } else if (rating) {
+      prediction = bundle.bias_baseline->Predict(user, items[i]);
+    } else {
+      prediction = bundle.conversion_rate.Predict(items[i]);
+    }
+    score->set_prediction(prediction);
   }
   response.mutable_model()->set_name(use_mf   ? kBiasedMfModelName
                                      : rating ? kBiasBaselineModelName

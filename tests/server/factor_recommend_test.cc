@@ -262,6 +262,40 @@ TEST_F(FactorRecommendTest, MatrixFactorisationScoresRatings) {
   }
 }
 
+TEST_F(FactorRecommendTest, MatrixFactorisationFoldsInNewRatingsAtOnce) {
+  // A rater the bundle has never seen: the prediction starts at the mean
+  // plus the item's bias, and rises once the user has rated four items far
+  // above their planted value, without retraining.
+  const std::string user = "late-rater";
+  v1::ScoreRequest request;
+  request.set_user_id(user);
+  request.set_target(v1::SCORE_TARGET_RATING);
+  request.set_model(v1::SCORE_MODEL_MATRIX_FACTORIZATION);
+  request.add_item_ids(ItemName(kBags, 4));
+  ASSERT_OK_AND_ASSIGN(v1::ScoreResponse before, Score(request));
+  ASSERT_THAT(before.scores(), SizeIs(1));
+  EXPECT_NEAR(before.scores(0).prediction(),
+              testing::kRatingMean + testing::ItemBias(4), 0.5);
+
+  v1::RecordEventsRequest ratings;
+  for (int i = 0; i < 4; ++i) {
+    v1::Event* event = ratings.add_events();
+    event->set_user_id(user);
+    event->set_item_id(ItemName(kBags, i));
+    event->set_type(v1::EVENT_TYPE_RATING);
+    event->set_rating(testing::kRatingMean + testing::ItemBias(i) + 3);
+    event->mutable_timestamp()->set_seconds(1704067200 + 20 * 86400 + i);
+  }
+  grpc::ClientContext context;
+  v1::RecordEventsResponse recorded;
+  ASSERT_OK(
+      FromGrpcStatus(ingest_->RecordEvents(&context, ratings, &recorded)));
+  ASSERT_OK_AND_ASSIGN(v1::ScoreResponse after, Score(request));
+  ASSERT_THAT(after.scores(), SizeIs(1));
+  EXPECT_GT(after.scores(0).prediction(), before.scores(0).prediction() + 1)
+      << "before " << before.scores(0).prediction();
+}
+
 TEST_F(FactorRecommendTest, MatrixFactorisationOfPurchasesIsInvalid) {
   v1::ScoreRequest request;
   request.set_user_id("g02");
