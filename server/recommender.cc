@@ -14,6 +14,7 @@
 #include "server/factor_candidates.h"
 #include "server/history.h"
 #include "server/item_filter.h"
+#include "server/live_cooccurrence.h"
 #include "server/popularity_fill.h"
 #include "server/user_profile.h"
 
@@ -327,7 +328,16 @@ absl::StatusOr<v1::SimilarItemsResponse> Recommender::SimilarItems(
 
   CandidateSelector selector(static_cast<size_t>(query.k), &filter);
   selector.BeginRawStage();
-  for (const core::Neighbor& neighbor : bundle.cooccurrence.Neighbors(*item)) {
+  // Items without neighbours in the bundle (newer than it, or bought only
+  // since) get them from the store's recent events.
+  absl::Span<const core::Neighbor> neighbors =
+      bundle.cooccurrence.Neighbors(*item);
+  std::vector<core::Neighbor> live;
+  if (neighbors.empty()) {
+    SHOPML_ASSIGN_OR_RETURN(live, LiveNeighbors(*store_, *item));
+    neighbors = live;
+  }
+  for (const core::Neighbor& neighbor : neighbors) {
     if (selector.full()) break;
     SHOPML_RETURN_IF_ERROR(
         selector

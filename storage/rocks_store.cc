@@ -89,6 +89,23 @@ absl::Status DecodeStoredEvent(const rocksdb::Slice& key,
   return absl::OkStatus();
 }
 
+// An `item_events` key as an event without rating and quantity.
+absl::Status DecodeItemEventKey(const rocksdb::Slice& key, StoredEvent* out) {
+  EventKeyParts parts;
+  if (!DecodeEventKey(ToView(key), &parts) ||
+      parts.type < static_cast<uint8_t>(EventKind::kView) ||
+      parts.type > static_cast<uint8_t>(EventKind::kRating)) {
+    return absl::DataLossError(
+        absl::StrCat("item_events: malformed entry with key ",
+                     absl::BytesToHexString(ToView(key))));
+  }
+  out->item = parts.owner;
+  out->user = parts.other;
+  out->time_micros = parts.time_micros;
+  out->kind = static_cast<EventKind>(parts.type);
+  return absl::OkStatus();
+}
+
 // Gives each event of one batch a time at which no earlier event of the batch
 // with the same user, item and type is stored. Events are identified by those
 // four across batches, so that a retried batch replaces itself; but two
@@ -377,31 +394,49 @@ absl::StatusOr<store::v1::UserRecord> RocksStore::GetUser(uint32_t user) const {
   return record;
 }
 
-absl::StatusOr<std::vector<StoredEvent>> RocksStore::UserEvents(
-    uint32_t user, size_t limit) const {
-  if (user >= NumUsers()) {
-    return absl::NotFoundError(absl::StrCat("user ", user, " does not exist"));
-  }
-  const std::string lower = EventOwnerPrefix(user);
-  const std::string upper = user == std::numeric_limits<uint32_t>::max()
+absl::StatusOr<std::vector<StoredEvent>> RocksStore::NewestEvents(
+    rocksdb::ColumnFamilyHandle* family, uint32_t owner, size_t limit,
+    bool by_item) const {
+  const std::string lower = EventOwnerPrefix(owner);
+  const std::string upper = owner == std::numeric_limits<uint32_t>::max()
                                 ? std::string()
-                                : EventOwnerPrefix(user + 1);
+                                : EventOwnerPrefix(owner + 1);
   rocksdb::Slice lower_slice = ToSlice(lower);
   rocksdb::Slice upper_slice = ToSlice(upper);
   rocksdb::ReadOptions read_options;
   read_options.iterate_lower_bound = &lower_slice;
   if (!upper.empty()) read_options.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(read_options, families_.events));
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, family));
   std::vector<StoredEvent> events;
   for (it->SeekToLast(); it->Valid() && (limit == 0 || events.size() < limit);
        it->Prev()) {
-    SHOPML_RETURN_IF_ERROR(
-        DecodeStoredEvent(it->key(), it->value(), &events.emplace_back()));
+    StoredEvent& event = events.emplace_back();
+    if (by_item) {
+      SHOPML_RETURN_IF_ERROR(DecodeItemEventKey(it->key(), &event));
+    } else {
+      SHOPML_RETURN_IF_ERROR(DecodeStoredEvent(it->key(), it->value(), &event));
+    }
   }
-  SHOPML_RETURN_IF_ERROR(
-      ToStatus(it->status(), absl::StrCat("read events of user ", user)));
+  SHOPML_RETURN_IF_ERROR(ToStatus(
+      it->status(),
+      absl::StrCat("read events of ", by_item ? "item " : "user ", owner)));
   return events;
+}
+
+absl::StatusOr<std::vector<StoredEvent>> RocksStore::UserEvents(
+    uint32_t user, size_t limit) const {
+  if (user >= NumUsers()) {
+    return absl::NotFoundError(absl::StrCat("user ", user, " does not exist"));
+  }
+  return NewestEvents(families_.events, user, limit, /*by_item=*/false);
+}
+
+absl::StatusOr<std::vector<StoredEvent>> RocksStore::ItemEvents(
+    uint32_t item, size_t limit) const {
+  if (item >= NumItems()) {
+    return absl::NotFoundError(absl::StrCat("item ", item, " does not exist"));
+  }
+  return NewestEvents(families_.item_events, item, limit, /*by_item=*/true);
 }
 
 absl::Status RocksStore::ScanItems(

@@ -72,6 +72,8 @@ class RocksStore final : public Store {
 
   absl::StatusOr<std::vector<StoredEvent>> UserEvents(
       uint32_t user, size_t limit) const override;
+  absl::StatusOr<std::vector<StoredEvent>> ItemEvents(
+      uint32_t item, size_t limit) const override;
 
   absl::Status ScanItems(
       const std::function<bool(uint32_t, const store::v1::ItemRecord&)>& fn)
@@ -94,6 +96,11 @@ class RocksStore final : public Store {
                           rocksdb::WriteBatch& wb) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) ABSL_LOCKS_EXCLUDED(mu_);
   absl::Status LoadIdMap(IdKind kind, IdMap& map);
+  // The newest `limit` (0: all) events of `owner` in `family` (events, keyed
+  // by user, or item_events with by_item), newest first.
+  absl::StatusOr<std::vector<StoredEvent>> NewestEvents(
+      rocksdb::ColumnFamilyHandle* family, uint32_t owner, size_t limit,
+      bool by_item) const;
   absl::StatusOr<uint32_t> Find(const IdMap& map, absl::string_view what,
                                 absl::string_view external_id) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);

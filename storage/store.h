@@ -164,6 +164,12 @@ class Store {
   // `user` is not a dense id of this store.
   virtual absl::StatusOr<std::vector<StoredEvent>> UserEvents(
       uint32_t user, size_t limit) const = 0;
+  // The item's events, newest first, at most `limit` (0: all), from the
+  // item index: user, item, time and kind are set, rating and quantity are
+  // not kept there and read 0. NotFound when `item` is not a dense id of
+  // this store.
+  virtual absl::StatusOr<std::vector<StoredEvent>> ItemEvents(
+      uint32_t item, size_t limit) const = 0;
 
   // Full scans for training, each over one consistent snapshot, in key order.
   // The callback returns false to stop early.

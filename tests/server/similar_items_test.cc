@@ -216,5 +216,47 @@ TEST_F(SimilarItemsTest, ItemNewerThanBundleGetsItsCategorysPopularItems) {
   }
 }
 
+// Runs after ItemNewerThanBundleGetsItsCategorysPopularItems in a whole-
+// binary run: it gives kLateItem buyers.
+TEST_F(SimilarItemsTest, ItemNewerThanBundleGetsLiveBoughtTogether) {
+  storage::WriteBatchInput batch;
+  for (int u = 0; u < 3; ++u) {
+    const std::string user = absl::StrCat("late-buyer-", u);
+    const int64_t t = int64_t{1704067200 + 30 * 86400 + u * 60} * 1000000;
+    for (const std::string& item :
+         {std::string(testing::kLateItem),
+          ItemName(testing::CategoryIndex("bags"), 4)}) {
+      storage::EventInput e;
+      e.user_id = user;
+      e.item_id = item;
+      e.kind = storage::EventKind::kPurchase;
+      e.time_micros = t;
+      batch.events.push_back(e);
+    }
+    if (u == 0) {
+      storage::EventInput view;
+      view.user_id = user;
+      view.item_id = ItemName(testing::CategoryIndex("socks"), 1);
+      view.kind = storage::EventKind::kView;
+      view.time_micros = t + 1000000;
+      batch.events.push_back(view);
+    }
+  }
+  ASSERT_OK(shop_->Write(batch));
+  ASSERT_OK_AND_ASSIGN(v1::SimilarItemsResponse response,
+                       SimilarItems(Request(testing::kLateItem, 3)));
+  ASSERT_THAT(response.items(), SizeIs(3));
+  // bags-4: bought by all three buyers; socks-1: viewed by one (0.1 / 3).
+  EXPECT_EQ(response.items(0).item_id(),
+            ItemName(testing::CategoryIndex("bags"), 4));
+  EXPECT_EQ(response.items(0).reason(), v1::REASON_BOUGHT_TOGETHER);
+  EXPECT_NEAR(response.items(0).score(), 1.0, 1e-6);
+  EXPECT_EQ(response.items(1).item_id(),
+            ItemName(testing::CategoryIndex("socks"), 1));
+  EXPECT_EQ(response.items(1).reason(), v1::REASON_BOUGHT_TOGETHER);
+  EXPECT_TRUE(response.fallback_used());  // The third is a fill.
+  EXPECT_NE(response.items(2).reason(), v1::REASON_BOUGHT_TOGETHER);
+}
+
 }  // namespace
 }  // namespace shopml::server

@@ -672,6 +672,32 @@ TEST_F(StoreTest, UserEventsAreNewestFirstWithLimit) {
   EXPECT_EQ(two[1].time_micros, 5 * kSecond);
 }
 
+TEST_F(StoreTest, ItemEventsAreNewestFirstWithLimit) {
+  std::unique_ptr<Store> store = OpenStore();
+  WriteBatchInput batch;
+  batch.events.push_back(Event("bob", "a", EventKind::kView, 5 * kSecond));
+  batch.events.push_back(Event("eve", "a", EventKind::kPurchase, 7 * kSecond));
+  batch.events.push_back(Event("ann", "a", EventKind::kAddToCart, -kSecond));
+  batch.events.push_back(Event("bob", "b", EventKind::kView, 9 * kSecond));
+  ASSERT_OK(store->Write(batch).status());
+  ASSERT_OK_AND_ASSIGN(uint32_t a, store->FindItem("a"));
+
+  ASSERT_OK_AND_ASSIGN(std::vector<StoredEvent> all, store->ItemEvents(a, 0));
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(store->UserId(all[0].user), "eve");
+  EXPECT_EQ(all[0].kind, EventKind::kPurchase);
+  EXPECT_EQ(all[0].item, a);
+  EXPECT_EQ(all[1].time_micros, 5 * kSecond);
+  EXPECT_EQ(store->UserId(all[2].user), "ann");
+  EXPECT_EQ(all[2].kind, EventKind::kAddToCart);
+
+  ASSERT_OK_AND_ASSIGN(std::vector<StoredEvent> one, store->ItemEvents(a, 1));
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].time_micros, 7 * kSecond);
+  EXPECT_THAT(store->ItemEvents(99, 0),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("item 99")));
+}
+
 TEST_F(StoreTest, RetriedEventOverwritesItself) {
   std::unique_ptr<Store> store = OpenStore();
   WriteBatchInput batch;
