@@ -34,11 +34,11 @@ absl::Status EvaluateRecommenders(const core::TimeSplit& split,
 
   SHOPML_ASSIGN_OR_RETURN(
       const core::CooccurrenceModel cooccurrence,
-      core::CooccurrenceModel::Train(split.train, options.cooccurrence));
+      core::CooccurrenceModel::Train(split.train, chosen.cooccurrence));
   core::TopNResult neighbours;
   neighbours.ranking = core::EvaluateCooccurrence(
       cooccurrence, split.train, split.test, kEvalK,
-      options.cooccurrence.view_weight, &neighbours.user_coverage,
+      chosen.cooccurrence.view_weight, &neighbours.user_coverage,
       &neighbours.catalog_coverage);
   SetTopNMetrics(neighbours, prefix, infos.cooccurrence);
 
@@ -50,7 +50,7 @@ absl::Status EvaluateRecommenders(const core::TimeSplit& split,
       infos.als);
 
   absl::StatusOr<core::UserKnnModel> knn =
-      core::UserKnnModel::Train(split.train, options.user_knn);
+      core::UserKnnModel::Train(split.train, chosen.user_knn);
   if (knn.ok()) {
     SetTopNMetrics(core::EvaluateUserKnn(*knn, split.train, split.test, kEvalK),
                    prefix, infos.user_knn);

@@ -40,17 +40,6 @@ void DescribeMf(const core::BiasedMfOptions& mf, ModelInfo& info) {
   SetParameter(info, "seed", absl::StrCat(mf.seed));
 }
 
-void DescribeUserKnn(const core::UserKnnOptions& knn, ModelInfo& info) {
-  SetParameter(info, "neighbors", knn.neighbors);
-  SetParameter(info, "shrinkage", knn.shrinkage);
-  SetParameter(info, "max_users_per_item", knn.max_users_per_item);
-  SetParameter(info, "purchase_weight", knn.purchase_weight);
-  SetParameter(info, "cart_weight", knn.cart_weight);
-  SetParameter(info, "view_weight", knn.view_weight);
-  SetParameter(info, "rating_weight", knn.rating_weight);
-  SetParameter(info, "rating_threshold", knn.rating_threshold);
-}
-
 }  // namespace
 
 void SetParameter(ModelInfo& info, const std::string& key,
@@ -65,6 +54,49 @@ void SetParameter(ModelInfo& info, const std::string& key, double value) {
 absl::Status ForOption(absl::string_view prefix, const absl::Status& status) {
   if (!absl::IsInvalidArgument(status)) return status;
   return absl::InvalidArgumentError(absl::StrCat(prefix, status.message()));
+}
+
+void DescribeUserKnn(const core::UserKnnOptions& knn, ModelInfo& info) {
+  SetParameter(info, "neighbors", knn.neighbors);
+  SetParameter(info, "shrinkage", knn.shrinkage);
+  SetParameter(info, "max_users_per_item", knn.max_users_per_item);
+  SetParameter(info, "purchase_weight", knn.purchase_weight);
+  SetParameter(info, "cart_weight", knn.cart_weight);
+  SetParameter(info, "view_weight", knn.view_weight);
+  SetParameter(info, "rating_weight", knn.rating_weight);
+  SetParameter(info, "rating_threshold", knn.rating_threshold);
+}
+
+void DescribeCooccurrence(const core::CooccurrenceOptions& c, ModelInfo& info) {
+  SetParameter(info, "max_neighbors", c.max_neighbors);
+  SetParameter(info, "shrinkage", c.shrinkage);
+  SetParameter(info, "include_carts", Bool(c.include_carts));
+  SetParameter(info, "view_weight", c.view_weight);
+  SetParameter(
+      info, "similarity",
+      c.similarity == core::ItemSimilarity::kJaccard ? "jaccard" : "cosine");
+}
+
+void DescribeNeighbourSearch(
+    const std::optional<core::NeighbourSearchResult>& search,
+    ModelInfos& infos) {
+  const std::pair<ModelInfo*, const core::SearchChoice*> models[] = {
+      {&infos.cooccurrence,
+       search.has_value() ? &search->cooccurrence_choice : nullptr},
+      {&infos.user_knn,
+       search.has_value() ? &search->user_knn_choice : nullptr}};
+  for (const auto& [info, choice] : models) {
+    SetParameter(*info, "search_configs_tried",
+                 choice == nullptr ? 0 : choice->configs_tried);
+    if (choice == nullptr) continue;
+    SetParameter(*info, "search_validation_users",
+                 static_cast<double>(search->validation_users));
+    SetParameter(*info, "search_seconds", search->seconds);
+    if (choice->configs_tried > 0) {
+      SetParameter(*info, absl::StrCat("search_validation_ndcg_at_", kEvalK),
+                   choice->validation_ndcg);
+    }
+  }
 }
 
 void DescribeAls(const core::ImplicitAlsOptions& als, ModelInfo& info) {
@@ -157,15 +189,7 @@ ModelInfos DescribeModels(const TrainerOptions& options) {
   SetParameter(infos.popularity, "cart_weight", p.cart_weight);
   SetParameter(infos.popularity, "purchase_weight", p.purchase_weight);
   SetParameter(infos.popularity, "rating_weight", p.rating_weight);
-  const core::CooccurrenceOptions& c = options.cooccurrence;
-  SetParameter(infos.cooccurrence, "max_neighbors", c.max_neighbors);
-  SetParameter(infos.cooccurrence, "shrinkage", c.shrinkage);
-  SetParameter(infos.cooccurrence, "include_carts",
-               c.include_carts ? "true" : "false");
-  SetParameter(infos.cooccurrence, "view_weight", c.view_weight);
-  SetParameter(
-      infos.cooccurrence, "similarity",
-      c.similarity == core::ItemSimilarity::kJaccard ? "jaccard" : "cosine");
+  DescribeCooccurrence(options.cooccurrence, infos.cooccurrence);
   DescribeUserKnn(options.user_knn, infos.user_knn);
   SetParameter(infos.bias, "lambda_user", options.bias.lambda_user);
   SetParameter(infos.bias, "lambda_item", options.bias.lambda_item);

@@ -10,9 +10,12 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "core/baseline/cooccurrence.h"
 #include "core/cf/biased_mf.h"
 #include "core/cf/ease.h"
 #include "core/cf/implicit_als_options.h"
+#include "core/cf/user_knn.h"
+#include "core/eval/neighbour_search.h"
 #include "core/eval/recommendation_eval.h"
 #include "core/eval/recommender_search.h"
 #include "server/trainer_options.h"
@@ -49,6 +52,8 @@ struct Chosen {
   core::ImplicitAlsOptions als;
   // Absent when EASE is not trained (catalogue above max_items).
   std::optional<core::EaseOptions> ease;
+  core::CooccurrenceOptions cooccurrence;
+  core::UserKnnOptions user_knn;
 };
 
 // The descriptions of every model the trainer may train, with the parameters
@@ -58,6 +63,14 @@ ModelInfos DescribeModels(const TrainerOptions& options);
 void DescribeAls(const core::ImplicitAlsOptions& als,
                  model::v1::ModelInfo& info);
 void DescribeEase(const core::EaseOptions& ease, model::v1::ModelInfo& info);
+void DescribeCooccurrence(const core::CooccurrenceOptions& cooccurrence,
+                          model::v1::ModelInfo& info);
+void DescribeUserKnn(const core::UserKnnOptions& knn,
+                     model::v1::ModelInfo& info);
+// What the neighbour-model search did (nothing, when `search` is empty).
+void DescribeNeighbourSearch(
+    const std::optional<core::NeighbourSearchResult>& search,
+    ModelInfos& infos);
 // What the search did (nothing, when `search` is empty), on the infos of the
 // models it tuned.
 void DescribeSearch(const TrainerOptions& options,

@@ -13,6 +13,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "core/cf/implicit_als.h"
+#include "core/eval/neighbour_search.h"
 #include "core/eval/rating_eval.h"
 #include "core/eval/recommendation_eval.h"
 #include "core/eval/recommender_search.h"
@@ -156,16 +157,29 @@ absl::StatusOr<Chosen> ChooseHyperparameters(const core::TimeSplit& split,
                                              const TrainerOptions& options,
                                              bool train_ease,
                                              ModelInfos& infos) {
-  Chosen chosen{options.als, std::nullopt};
+  Chosen chosen{options.als, std::nullopt, options.cooccurrence,
+                options.user_knn};
   if (train_ease) chosen.ease = options.ease;
   std::optional<core::RecommenderSearchResult> search;
+  std::optional<core::NeighbourSearchResult> neighbours;
   if (options.search_budget_seconds > 0) {
     core::RecommenderSearchOptions search_options;
-    search_options.budget_seconds = options.search_budget_seconds;
     search_options.validation_fraction = options.holdout_fraction > 0
                                              ? options.holdout_fraction
                                              : kDefaultSearchValidationFraction;
     search_options.k = kEvalK;
+    // The cheap neighbour models get a quarter of the budget, the factor
+    // models what is left.
+    search_options.budget_seconds = options.search_budget_seconds / 4;
+    absl::StatusOr<core::NeighbourSearchResult> knn =
+        core::SearchNeighbourModels(split.train, options.cooccurrence,
+                                    options.user_knn, search_options);
+    if (!knn.ok()) return knn.status();  // Names "cooccurrence." etc.
+    chosen.cooccurrence = knn->cooccurrence;
+    if (knn->user_knn.has_value()) chosen.user_knn = *knn->user_knn;
+    search_options.budget_seconds =
+        std::max(0.0, options.search_budget_seconds - knn->seconds);
+    neighbours = *std::move(knn);
     absl::StatusOr<core::RecommenderSearchResult> result =
         core::SearchRecommenders(split.train, options.als,
                                  train_ease ? &options.ease : nullptr,
@@ -181,6 +195,9 @@ absl::StatusOr<Chosen> ChooseHyperparameters(const core::TimeSplit& split,
   DescribeAls(chosen.als, infos.als);
   DescribeEase(chosen.ease.value_or(options.ease), infos.ease);
   DescribeSearch(options, search, infos);
+  DescribeCooccurrence(chosen.cooccurrence, infos.cooccurrence);
+  DescribeUserKnn(chosen.user_knn, infos.user_knn);
+  DescribeNeighbourSearch(neighbours, infos);
   return chosen;
 }
 
@@ -347,7 +364,7 @@ absl::StatusOr<core::ModelBundle> TrainBundle(const storage::Store& store,
   SHOPML_ASSIGN_OR_RETURN(bundle.popularity, core::PopularityModel::Train(
                                                  data, options.popularity));
   SHOPML_ASSIGN_OR_RETURN(bundle.cooccurrence, core::CooccurrenceModel::Train(
-                                                   data, options.cooccurrence));
+                                                   data, chosen.cooccurrence));
   absl::StatusOr<core::BiasBaseline> bias =
       core::BiasBaseline::Train(data, options.bias);
   if (bias.ok()) {
@@ -381,7 +398,7 @@ absl::StatusOr<core::ModelBundle> TrainBundle(const storage::Store& store,
     SetParameter(infos.mf, "best_epoch", bundle.biased_mf->report().best_epoch);
   }
   absl::StatusOr<core::UserKnnModel> knn =
-      core::UserKnnModel::Train(data, options.user_knn);
+      core::UserKnnModel::Train(data, chosen.user_knn);
   if (knn.ok()) {
     bundle.user_knn = *std::move(knn);
   } else if (!absl::IsFailedPrecondition(knn.status())) {

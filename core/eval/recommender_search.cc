@@ -60,7 +60,10 @@ std::vector<EaseOptions> EaseCandidates(const EaseOptions& given) {
   return candidates;
 }
 
-absl::Status CheckSearchOptions(const RecommenderSearchOptions& options) {
+}  // namespace
+
+absl::Status CheckRecommenderSearchOptions(
+    const RecommenderSearchOptions& options) {
   if (!(std::isfinite(options.budget_seconds) && options.budget_seconds >= 0)) {
     return absl::InvalidArgumentError(
         absl::StrCat("budget_seconds: must be finite and >= 0, got ",
@@ -82,6 +85,8 @@ absl::Status CheckSearchOptions(const RecommenderSearchOptions& options) {
   return absl::OkStatus();
 }
 
+namespace {
+
 // InvalidArgument of a model names a field of its own options; say which.
 absl::Status ForModel(absl::string_view prefix, const absl::Status& status) {
   if (!absl::IsInvalidArgument(status)) return status;
@@ -93,7 +98,7 @@ absl::Status ForModel(absl::string_view prefix, const absl::Status& status) {
 absl::StatusOr<RecommenderSearchResult> SearchRecommenders(
     const Interactions& data, const ImplicitAlsOptions& als,
     const EaseOptions* ease, const RecommenderSearchOptions& options) {
-  SHOPML_RETURN_IF_ERROR(CheckSearchOptions(options));
+  SHOPML_RETURN_IF_ERROR(CheckRecommenderSearchOptions(options));
   const absl::Time start = absl::Now();
   const absl::Duration budget = absl::Seconds(options.budget_seconds);
   RecommenderSearchResult result;

@@ -80,6 +80,10 @@ struct RecommenderSearchResult {
   double seconds = 0;
 };
 
+// InvalidArgument naming the field when a search option is out of range.
+absl::Status CheckRecommenderSearchOptions(
+    const RecommenderSearchOptions& options);
+
 // Searches ALS, and EASE when `ease` is not null (it is tried as given and
 // over the lambda grid). EASE is dropped from the search (the result has no
 // ease) if training it fails with FailedPrecondition, e.g. when no event of

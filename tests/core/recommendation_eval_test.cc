@@ -5,6 +5,7 @@
 #include <limits>
 #include <vector>
 
+#include "core/eval/neighbour_search.h"
 #include "core/eval/recommender_search.h"
 #include "core/eval/time_split.h"
 #include "gmock/gmock.h"
@@ -329,6 +330,70 @@ TEST(RecommenderSearchTest, RejectsBadOptionsNamingThem) {
       SearchRecommenders(SearchData(), als, nullptr,
                          RecommenderSearchOptions()),
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("als.factors")));
+}
+
+TEST(NeighbourSearchTest, ZeroBudgetMeasuresOnlyTheGivenOptions) {
+  CooccurrenceOptions items;
+  items.shrinkage = 3;
+  UserKnnOptions users;
+  users.neighbors = 7;
+  RecommenderSearchOptions options;
+  options.budget_seconds = 0;
+  options.validation_fraction = kSearchValidation;
+  ASSERT_OK_AND_ASSIGN(
+      NeighbourSearchResult result,
+      SearchNeighbourModels(SearchData(), items, users, options));
+  EXPECT_EQ(result.validation_users, 40);
+  EXPECT_EQ(result.cooccurrence_choice.configs_tried, 1);
+  EXPECT_EQ(result.user_knn_choice.configs_tried, 1);
+  EXPECT_EQ(result.cooccurrence.shrinkage, 3);
+  ASSERT_TRUE(result.user_knn.has_value());
+  EXPECT_EQ(result.user_knn->neighbors, 7);
+  EXPECT_GT(result.cooccurrence_choice.validation_ndcg, 0);
+  EXPECT_GT(result.user_knn_choice.validation_ndcg, 0);
+}
+
+TEST(NeighbourSearchTest, AmpleBudgetTriesTheWholeGridAndKeepsTheBest) {
+  CooccurrenceOptions items;  // Cosine, shrinkage 10: on the grid.
+  UserKnnOptions users;
+  users.neighbors = 5;  // Not on the grid.
+  RecommenderSearchOptions options;
+  options.budget_seconds = 1e6;
+  options.validation_fraction = kSearchValidation;
+  const Interactions data = SearchData();
+  ASSERT_OK_AND_ASSIGN(NeighbourSearchResult result,
+                       SearchNeighbourModels(data, items, users, options));
+  EXPECT_EQ(result.cooccurrence_choice.configs_tried, 6);
+  EXPECT_EQ(result.user_knn_choice.configs_tried, 7);
+  // The chosen configuration's NDCG is what the search reports for it.
+  const TimeSplit split = SplitByTime(data, kSearchValidation).value();
+  ASSERT_OK_AND_ASSIGN(
+      CooccurrenceModel chosen,
+      CooccurrenceModel::Train(split.train, result.cooccurrence));
+  EXPECT_DOUBLE_EQ(EvaluateCooccurrence(chosen, split.train, split.test, 10,
+                                        result.cooccurrence.view_weight)
+                       .ndcg,
+                   result.cooccurrence_choice.validation_ndcg);
+  ASSERT_TRUE(result.user_knn.has_value());
+  ASSERT_OK_AND_ASSIGN(UserKnnModel knn,
+                       UserKnnModel::Train(split.train, *result.user_knn));
+  EXPECT_DOUBLE_EQ(
+      EvaluateUserKnn(knn, split.train, split.test, 10).ranking.ndcg,
+      result.user_knn_choice.validation_ndcg);
+}
+
+TEST(NeighbourSearchTest, RejectsBadOptionsNamingThem) {
+  RecommenderSearchOptions options;
+  options.validation_fraction = 0;
+  EXPECT_THAT(SearchNeighbourModels(SearchData(), {}, {}, options),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("validation_fraction")));
+  UserKnnOptions users;
+  users.neighbors = 0;
+  EXPECT_THAT(SearchNeighbourModels(SearchData(), {}, users,
+                                    RecommenderSearchOptions()),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("user_knn.neighbors")));
 }
 
 }  // namespace

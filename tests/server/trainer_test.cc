@@ -481,6 +481,13 @@ TEST_F(TrainerTest, SearchRecordsWhatItTriedAndChose) {
   EXPECT_EQ(Parameter(bundle, "implicit_als", "iterations"), "15");
   EXPECT_EQ(Parameter(bundle, "ease", "lambda"),
             absl::StrCat(bundle.ease->lambda()));
+  // The neighbour models' grids, and the chosen values recorded.
+  EXPECT_EQ(Parameter(bundle, "cooccurrence", "search_configs_tried"), "6");
+  EXPECT_EQ(Parameter(bundle, "user_knn", "search_configs_tried"), "6");
+  EXPECT_THAT(Parameter(bundle, "cooccurrence", "similarity"),
+              ::testing::AnyOf("cosine", "jaccard"));
+  EXPECT_EQ(Parameter(bundle, "user_knn", "neighbors"),
+            absl::StrCat(bundle.user_knn->options().neighbors));
 }
 
 TEST_F(TrainerTest, ZeroSearchBudgetUsesTheGivenOptions) {
