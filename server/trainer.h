@@ -29,19 +29,26 @@
 // hold-out figures (see manifest.proto).
 //
 // Which models a bundle holds: popularity, cooccurrence, conversion_rate and
-// implicit_als always; ease when the catalogue has at most ease.max_items
-// items (the dense item-item matrix grows with its square) and some event
-// has a positive EASE weight; bias_baseline and biased_mf when some event is
-// a rating. A model that is not trained has no ModelInfo and no file.
+// implicit_als always; user_knn when some event has a positive weight; ease
+// when the catalogue has at most ease.max_items items (the dense item-item
+// matrix grows with its square) and some event has a positive EASE weight;
+// bias_baseline and biased_mf when some event is a rating; the HNSW graph
+// over ALS's item factors when the catalogue has at least hnsw_min_items
+// items (its ef tuned to hnsw_target_recall, recorded as hnsw_ef_search and
+// the metric hnsw_recall_at_10). A model that is not trained has no
+// ModelInfo and no file.
 //
-// Before the hold-out evaluation, SearchRecommenders
-// (core/eval/recommender_search.h) picks ALS's factors, regularization and
-// alpha and EASE's lambda within search_budget_seconds, by NDCG@10 on the
-// newest holdout_fraction (0.1 when that is 0) of the training part, so the
+// Before the hold-out evaluation, SearchNeighbourModels
+// (core/eval/neighbour_search.h) picks cooccurrence's similarity and
+// shrinkage and user k-NN's neighbours and shrinkage within a quarter of
+// search_budget_seconds, then SearchRecommenders
+// (core/eval/recommender_search.h) ALS's factors, regularization and alpha
+// and EASE's lambda within the rest, each by NDCG@10 on the newest
+// holdout_fraction (0.1 when that is 0) of the training part, so the
 // hold-out stays unseen. The chosen values are used for the hold-out figures
 // and the bundle, and recorded in the ModelInfo parameters with
 // search_configs_tried (0 when the search is off), search_validation_users,
-// search_validation_ndcg_at_10, search_iterations and search_seconds.
+// search_validation_ndcg_at_10, search_iterations (ALS) and search_seconds.
 //
 // Thread safety: the functions keep no state; concurrent calls are safe if
 // they publish different versions.
