@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/baseline/data_checks.h"
 #include "core/cf/cf_matrix_proto.h"
+#include "core/cf/strongest_pairs.h"
 #include "core/util/status_macros.h"
 
 namespace shopml::core {
@@ -31,11 +32,7 @@ absl::Status CheckOptions(const EaseOptions& options) {
   return CheckOption("rating_weight", options.rating_weight, 0, 1000);
 }
 
-struct Entry {
-  uint32_t user = 0;
-  uint32_t item = 0;
-  float weight = 0;
-};
+using Entry = WeightedPair;
 
 // B for the (user, item, weight) entries, ordered by user then item, one per
 // pair. Throws std::bad_alloc when a matrix cannot be allocated.
@@ -131,24 +128,13 @@ absl::StatusOr<EaseModel> EaseModel::Train(const Interactions& data,
 
   // One entry per (user, item) with a positive weight, the strongest event's,
   // ordered by user then item.
-  std::vector<Entry> entries;
-  for (const Interaction& e : data.events) {
-    const float w = model.EventWeight(e.type);
-    if (w > 0) entries.push_back({e.user, e.item, w});
-  }
+  const std::vector<Entry> entries = StrongestPairs(
+      data.events,
+      [&model](const Interaction& e) { return model.EventWeight(e.type); });
   if (entries.empty()) {
     return absl::FailedPreconditionError(
         "ease: the training data holds no event with a positive weight");
   }
-  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-    return std::tie(a.user, a.item, b.weight) <
-           std::tie(b.user, b.item, a.weight);
-  });
-  entries.erase(std::unique(entries.begin(), entries.end(),
-                            [](const Entry& a, const Entry& b) {
-                              return a.user == b.user && a.item == b.item;
-                            }),
-                entries.end());
 
   try {
     SHOPML_RETURN_IF_ERROR(

@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "core/baseline/data_checks.h"
+#include "core/cf/strongest_pairs.h"
 #include "core/util/status_macros.h"
 
 namespace shopml::core {
@@ -126,25 +127,14 @@ absl::StatusOr<UserKnnModel> UserKnnModel::Train(
   model.options_ = Stored(options);
   model.num_items_ = data.num_items;
 
-  // One (user, item) pair per run, the strongest event's weight first.
-  std::vector<Triple> pairs;
-  for (const Interaction& e : data.events) {
-    const float w = model.EventWeight(e);
-    if (w > 0) pairs.push_back({e.user, e.item, w});
-  }
+  // One entry per (user, item), the strongest event's weight.
+  const std::vector<WeightedPair> pairs = StrongestPairs(
+      data.events,
+      [&model](const Interaction& e) { return model.EventWeight(e); });
   if (pairs.empty()) {
     return absl::FailedPreconditionError(
         "user_knn: the training data holds no event with a positive weight");
   }
-  std::sort(pairs.begin(), pairs.end(), [](const Triple& a, const Triple& b) {
-    return std::tie(a.key, a.other, b.weight) <
-           std::tie(b.key, b.other, a.weight);
-  });
-  pairs.erase(std::unique(pairs.begin(), pairs.end(),
-                          [](const Triple& a, const Triple& b) {
-                            return a.key == b.key && a.other == b.other;
-                          }),
-              pairs.end());
   if (pairs.size() > kMaxPairs) {
     return absl::ResourceExhaustedError(
         absl::StrCat("user_knn: ", pairs.size(), " (user, item) pairs, above ",
@@ -153,9 +143,9 @@ absl::StatusOr<UserKnnModel> UserKnnModel::Train(
 
   model.user_offsets_.assign(static_cast<size_t>(data.num_users) + 1, 0);
   model.profiles_.reserve(pairs.size());
-  for (const Triple& p : pairs) {
-    ++model.user_offsets_[p.key + 1];
-    model.profiles_.push_back({p.other, p.weight});
+  for (const WeightedPair& p : pairs) {
+    ++model.user_offsets_[p.user + 1];
+    model.profiles_.push_back({p.item, p.weight});
   }
   for (uint32_t u = 0; u < data.num_users; ++u) {
     model.user_offsets_[u + 1] += model.user_offsets_[u];
