@@ -22,6 +22,24 @@ std::vector<core::Interaction> KnownItems(
   return known;
 }
 
+// `indexed` (best first) merged with the admitted new items, cut to k.
+std::vector<core::ScoredItem> WithNewItems(
+    std::vector<core::ScoredItem> indexed,
+    const NewItemVectors::Snapshot& new_items, const Eigen::VectorXf& user,
+    int k, const ItemFilter& filter) {
+  core::TopKSelector selector(k, indexed.size() + new_items.items.size());
+  for (const core::ScoredItem& s : indexed) selector.Push(s.score, s.item);
+  const Eigen::VectorXf scores = new_items.vectors * user;
+  for (size_t i = 0; i < new_items.items.size(); ++i) {
+    const uint32_t item = new_items.items[i];
+    const float score = scores[static_cast<Eigen::Index>(i)];
+    if (selector.WouldKeep(score, item) && filter.Admits(item)) {
+      selector.Push(score, item);
+    }
+  }
+  return selector.TakeSorted();
+}
+
 }  // namespace
 
 bool UsesHnsw(const core::ModelBundle& bundle,
@@ -33,7 +51,8 @@ bool UsesHnsw(const core::ModelBundle& bundle,
 absl::StatusOr<std::vector<core::ScoredItem>> ImplicitAlsCandidates(
     const core::ModelBundle& bundle,
     absl::Span<const core::Interaction> history, int k,
-    const ItemFilter& filter, const RetrievalOptions& retrieval) {
+    const ItemFilter& filter, const RetrievalOptions& retrieval,
+    const NewItemVectors::Snapshot* new_items) {
   if (!bundle.implicit_als.has_value() ||
       bundle.implicit_als_index == nullptr) {
     return absl::FailedPreconditionError(
@@ -51,13 +70,20 @@ absl::StatusOr<std::vector<core::ScoredItem>> ImplicitAlsCandidates(
   // ItemPredicate is a FunctionRef: the lambda must outlive its uses.
   const auto admit = [&filter](uint32_t item) { return filter.Admits(item); };
   const core::ItemPredicate admits = admit;
-  if (!UsesHnsw(bundle, retrieval)) {
-    return bundle.implicit_als_index->TopK(query, k, admits);
+  absl::StatusOr<std::vector<core::ScoredItem>> indexed;
+  if (UsesHnsw(bundle, retrieval)) {
+    const core::HnswIndex& graph = *bundle.implicit_als_hnsw;
+    const int ef =
+        retrieval.hnsw_ef > 0 ? retrieval.hnsw_ef : graph.options().ef_search;
+    indexed = graph.Search(query, k, ef, admits);
+  } else {
+    indexed = bundle.implicit_als_index->TopK(query, k, admits);
   }
-  const core::HnswIndex& graph = *bundle.implicit_als_hnsw;
-  const int ef =
-      retrieval.hnsw_ef > 0 ? retrieval.hnsw_ef : graph.options().ef_search;
-  return graph.Search(query, k, ef, admits);
+  if (!indexed.ok() || new_items == nullptr || new_items->items.empty() ||
+      new_items->bundle_version != bundle.version()) {
+    return indexed;
+  }
+  return WithNewItems(*std::move(indexed), *new_items, user, k, filter);
 }
 
 absl::StatusOr<std::vector<core::ScoredItem>> UserKnnCandidates(

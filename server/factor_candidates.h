@@ -23,6 +23,7 @@
 #include "core/index/types.h"
 #include "server/item_filter.h"
 #include "server/model_names.h"
+#include "server/new_item_vectors.h"
 
 namespace shopml::server {
 
@@ -41,10 +42,13 @@ struct RetrievalOptions {
 // The k best admitted items by implicit ALS, best first. Empty when the
 // history holds no item the model knows. FailedPrecondition when the bundle
 // has no ALS model.
+// Items newer than the bundle with a folded-in vector (`new_items`, when not
+// null and of the bundle's version) compete with the indexed ones.
 absl::StatusOr<std::vector<core::ScoredItem>> ImplicitAlsCandidates(
     const core::ModelBundle& bundle,
     absl::Span<const core::Interaction> history, int k,
-    const ItemFilter& filter, const RetrievalOptions& retrieval = {});
+    const ItemFilter& filter, const RetrievalOptions& retrieval = {},
+    const NewItemVectors::Snapshot* new_items = nullptr);
 
 // Whether ImplicitAlsCandidates searches `bundle`'s HNSW graph.
 bool UsesHnsw(const core::ModelBundle& bundle,

@@ -210,7 +210,10 @@ Recommender::PersonalisedCandidates(const char* model,
                                     absl::Span<const core::Interaction> history,
                                     int k, const ItemFilter& filter) const {
   if (model == kImplicitAlsModelName) {
-    return ImplicitAlsCandidates(bundle, history, k, filter, retrieval_);
+    const std::shared_ptr<const NewItemVectors::Snapshot> new_items =
+        new_items_ != nullptr ? new_items_->Current() : nullptr;
+    return ImplicitAlsCandidates(bundle, history, k, filter, retrieval_,
+                                 new_items.get());
   }
   if (model == kUserKnnModelName) {
     return UserKnnCandidates(bundle, history, k, filter);
@@ -220,11 +223,13 @@ Recommender::PersonalisedCandidates(const char* model,
 
 Recommender::Recommender(const storage::Store& store,
                          const ItemCatalog& catalog, int history_events,
-                         const RetrievalOptions& retrieval)
+                         const RetrievalOptions& retrieval,
+                         const NewItemVectors* new_items)
     : store_(&store),
       catalog_(&catalog),
       history_events_(static_cast<size_t>(std::max(history_events, 1))),
-      retrieval_(retrieval) {}
+      retrieval_(retrieval),
+      new_items_(new_items) {}
 
 absl::StatusOr<std::vector<storage::StoredEvent>> Recommender::ReadHistory(
     const std::string& user_id, size_t limit) const {

@@ -65,10 +65,12 @@ struct SimilarItemsQuery {
 class Recommender {
  public:
   // `history_events`: events per user read as recent history, >= 1;
-  // `retrieval`: how implicit ALS searches the item factors. The store and
-  // the catalogue must outlive the recommender.
+  // `retrieval`: how implicit ALS searches the item factors; `new_items`,
+  // when not null, the vectors of items newer than the bundle. The store,
+  // the catalogue and `new_items` must outlive the recommender.
   Recommender(const storage::Store& store, const ItemCatalog& catalog,
-              int history_events, const RetrievalOptions& retrieval = {});
+              int history_events, const RetrievalOptions& retrieval = {},
+              const NewItemVectors* new_items = nullptr);
 
   // Never fails for an unknown user (cold start) or unknown context items
   // (ignored). Errors are the store's.
@@ -98,6 +100,7 @@ class Recommender {
   const ItemCatalog* catalog_;
   const size_t history_events_;
   const RetrievalOptions retrieval_;
+  const NewItemVectors* const new_items_;  // May be null.
 };
 
 }  // namespace shopml::server

@@ -86,8 +86,8 @@ absl::Status Server::Init() {
                      loaded.status().message()));
   }
 
-  context_ = ServiceContext{&config_, store_.get(), catalog_.get(),
-                            models_.get(), metrics_.get()};
+  context_ = ServiceContext{&config_,      store_.get(),   catalog_.get(),
+                            models_.get(), metrics_.get(), &new_items_};
   SHOPML_RETURN_IF_ERROR(BuildGrpcServer());
   if (config_.reload_poll_seconds > 0) {
     models_->StartPolling(absl::Seconds(config_.reload_poll_seconds));

@@ -76,6 +76,7 @@ class Server {
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<ItemCatalog> catalog_;
+  NewItemVectors new_items_;
   std::unique_ptr<ModelManager> models_;
   ServiceContext context_;
   std::vector<std::unique_ptr<grpc::Service>> services_;

@@ -7,6 +7,7 @@
 #include "server/item_catalog.h"
 #include "server/metrics.h"
 #include "server/model_manager.h"
+#include "server/new_item_vectors.h"
 #include "storage/store.h"
 
 namespace shopml::server {
@@ -17,6 +18,7 @@ struct ServiceContext {
   ItemCatalog* catalog = nullptr;
   ModelManager* models = nullptr;
   Metrics* metrics = nullptr;
+  NewItemVectors* new_items = nullptr;
 };
 
 }  // namespace shopml::server

@@ -1,10 +1,14 @@
 #include "server/services/ingest_service.h"
 
 #include <chrono>
+#include <memory>
+#include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "core/util/status_macros.h"
 #include "server/attribution.h"
+#include "server/log.h"
 #include "server/services/ingest_requests.h"
 #include "server/status_util.h"
 
@@ -28,6 +32,28 @@ void RecordAttribution(const v1::RecordEventsRequest& request,
 }
 
 }  // namespace
+
+void IngestServiceImpl::FoldInNewItems(const v1::RecordEventsRequest& request) {
+  const std::shared_ptr<const core::ModelBundle> bundle =
+      context_.models->Current();
+  if (bundle == nullptr || !bundle->implicit_als.has_value()) return;
+  std::vector<uint32_t> items;
+  for (const v1::Event& event : request.events()) {
+    absl::StatusOr<uint32_t> item = context_.store->FindItem(event.item_id());
+    if (item.ok() && *item >= bundle->implicit_als->num_items()) {
+      items.push_back(*item);
+    }
+  }
+  if (items.empty()) return;
+  // The events are stored whatever happens here: a failure only delays the
+  // items' vectors to their next event.
+  const absl::Status status =
+      context_.new_items->Update(*bundle, *context_.store, items);
+  if (!status.ok()) {
+    Log(LogLevel::kWarning,
+        absl::StrCat("folding in new items: ", status.message()));
+  }
+}
 
 IngestServiceImpl::IngestServiceImpl(const ServiceContext& context)
     : context_(context),
@@ -92,6 +118,7 @@ grpc::ServerUnaryReactor* IngestServiceImpl::RecordEvents(
   if (result.ok()) {
     response->set_recorded(request->events_size());
     RecordAttribution(*request, context_.metrics);
+    FoldInNewItems(*request);
   }
   return FinishUnary(context, result.status(), scope);
 }

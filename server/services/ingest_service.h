@@ -41,6 +41,9 @@ class IngestServiceImpl final : public v1::IngestService::CallbackService {
       v1::RecordSalesResponse* response) override;
 
  private:
+  // Folds the request's items that are newer than the bundle into
+  // NewItemVectors; logs instead of failing.
+  void FoldInNewItems(const v1::RecordEventsRequest& request);
   // Store::Write with its latency and outcome recorded.
   absl::StatusOr<storage::WriteResult> Write(
       const absl::StatusOr<storage::WriteBatchInput>& batch);

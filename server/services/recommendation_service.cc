@@ -24,7 +24,8 @@ RecommendationServiceImpl::RecommendationServiceImpl(const ServiceContext& ctx)
     : ctx_(ctx),
       recommender_(
           *ctx.store, *ctx.catalog, ctx.config->history_events,
-          RetrievalOptions{ctx.config->hnsw_min_items, ctx.config->hnsw_ef}),
+          RetrievalOptions{ctx.config->hnsw_min_items, ctx.config->hnsw_ef},
+          ctx.new_items),
       scorer_(*ctx.store),
       recommend_rpc_(MethodMetrics(ctx, "Recommend")),
       similar_items_rpc_(MethodMetrics(ctx, "SimilarItems")),

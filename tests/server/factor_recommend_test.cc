@@ -6,6 +6,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -260,6 +261,32 @@ TEST_F(FactorRecommendTest, MatrixFactorisationScoresRatings) {
         testing::kRatingMean + testing::RaterBias(3) + testing::ItemBias(i);
     EXPECT_NEAR(response.scores(i).prediction(), planted, 0.5) << i;
   }
+}
+
+TEST_F(FactorRecommendTest, NewItemEntersAlsRetrievalOnceBought) {
+  // An item the bundle has never seen, bought by eight of the bags group
+  // buyers (g00, g04, ..., g28): folded in from their vectors, it must be
+  // recommended, by ALS itself, to another bags buyer (g32).
+  const std::string fresh = "bags-fresh";
+  auto has_fresh = [&](const v1::RecommendResponse& response) {
+    for (const v1::RecommendedItem& item : response.items()) {
+      if (item.item_id() == fresh) {
+        return item.reason() == v1::REASON_PERSONALIZED;
+      }
+    }
+    return false;
+  };
+  ASSERT_OK_AND_ASSIGN(v1::RecommendResponse before,
+                       Recommend("g32", 10, v1::RECOMMEND_MODEL_IMPLICIT_ALS));
+  EXPECT_FALSE(has_fresh(before));
+  for (int g = 0; g < 32; g += 4) {
+    ASSERT_OK(
+        Buy(absl::StrFormat("g%02d", g), {fresh}, 1704067200 + 40 * 86400 + g));
+  }
+  ASSERT_OK_AND_ASSIGN(v1::RecommendResponse after,
+                       Recommend("g32", 10, v1::RECOMMEND_MODEL_IMPLICIT_ALS));
+  EXPECT_TRUE(has_fresh(after));
+  EXPECT_EQ(after.model().name(), "implicit_als");
 }
 
 TEST_F(FactorRecommendTest, MatrixFactorisationFoldsInNewRatingsAtOnce) {
