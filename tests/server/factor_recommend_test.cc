@@ -323,6 +323,31 @@ TEST_F(FactorRecommendTest, MatrixFactorisationFoldsInNewRatingsAtOnce) {
       << "before " << before.scores(0).prediction();
 }
 
+TEST_F(FactorRecommendTest, UnknownModelIsInvalidNamingTheField) {
+  v1::RecommendRequest recommend;
+  recommend.set_user_id("g02");
+  recommend.set_k(3);
+  recommend.set_model(static_cast<v1::RecommendModel>(99));
+  EXPECT_THAT(Recommend(recommend), StatusIs(absl::StatusCode::kInvalidArgument,
+                                             ::testing::StartsWith("model:")));
+  v1::ScoreRequest score;
+  score.set_user_id("g02");
+  score.add_item_ids(ItemName(kBags, 0));
+  score.set_model(static_cast<v1::ScoreModel>(42));
+  EXPECT_THAT(Score(score), StatusIs(absl::StatusCode::kInvalidArgument,
+                                     ::testing::StartsWith("model:")));
+  v1::SimilarItemsRequest similar;
+  similar.set_item_id(ItemName(kBags, 0));
+  similar.set_k(3);
+  similar.set_model(static_cast<v1::SimilarityModel>(7));
+  grpc::ClientContext context;
+  v1::SimilarItemsResponse response;
+  EXPECT_THAT(
+      FromGrpcStatus(recommend_->SimilarItems(&context, similar, &response)),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               ::testing::StartsWith("model:")));
+}
+
 TEST_F(FactorRecommendTest, MatrixFactorisationOfPurchasesIsInvalid) {
   v1::ScoreRequest request;
   request.set_user_id("g02");
