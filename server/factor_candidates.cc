@@ -73,8 +73,12 @@ absl::StatusOr<std::vector<core::ScoredItem>> ImplicitAlsCandidates(
   absl::StatusOr<std::vector<core::ScoredItem>> indexed;
   if (UsesHnsw(bundle, retrieval)) {
     const core::HnswIndex& graph = *bundle.implicit_als_hnsw;
-    const int ef =
+    // The ef is for (tuned at) k = 10; a longer list needs a
+    // proportionally longer candidate list for the same recall.
+    const int base_ef =
         retrieval.hnsw_ef > 0 ? retrieval.hnsw_ef : graph.options().ef_search;
+    const int ef = static_cast<int>(
+        std::min<int64_t>(65536, int64_t{base_ef} * std::max(1, (k + 9) / 10)));
     indexed = graph.Search(query, k, ef, admits);
   } else {
     indexed = bundle.implicit_als_index->TopK(query, k, admits);

@@ -34,8 +34,9 @@ struct RetrievalOptions {
   // catalogue has at least this many items; otherwise the exact scan. A
   // negative value never uses the graph. Default: 50000.
   int64_t hnsw_min_items = 50000;
-  // Candidate list size of the graph search; 0 uses the graph's own
-  // ef_search. Larger gives higher recall, slower. Default: 0.
+  // Candidate list size of the graph search for k = 10 (scaled by k / 10
+  // for larger k); 0 uses the graph's own ef_search, which the trainer
+  // tunes at k = 10. Larger gives higher recall, slower. Default: 0.
   int hnsw_ef = 0;
 };
 

@@ -14,6 +14,11 @@ absl::StatusOr<std::optional<core::MfUserParams>> FoldInMfUser(
   if (!user.has_value()) return std::nullopt;
   SHOPML_ASSIGN_OR_RETURN(const std::vector<storage::StoredEvent> stored,
                           store.UserEvents(*user, kMfHistoryEvents));
+  // A trained user with more events than the window would lose the ratings
+  // beyond it: keep the trained parameters then.
+  if (*user < model.num_users() && stored.size() >= kMfHistoryEvents) {
+    return std::nullopt;
+  }
   SHOPML_ASSIGN_OR_RETURN(const std::vector<core::Interaction> events,
                           ToInteractions(stored));
   std::vector<core::ItemRating> ratings;

@@ -20,9 +20,12 @@ namespace shopml::server {
 // Newest events of a user read for the fold-in.
 inline constexpr size_t kMfHistoryEvents = 500;
 
-// The fold-in of `user`'s newest kMfHistoryEvents events; nullopt when the
-// user is unknown (nullopt) or has no event on an item the model knows, and
-// the model should fall back to its biases. Errors are the store's.
+// The fold-in of all of `user`'s events when they are fewer than
+// kMfHistoryEvents, or of the newest kMfHistoryEvents for a user the model
+// was not trained with. nullopt, and the model's own parameters should be
+// used, when the user is unknown (nullopt), has no event on an item the
+// model knows, or is a trained user with more events than the window (whose
+// older ratings the window would drop). Errors are the store's.
 absl::StatusOr<std::optional<core::MfUserParams>> FoldInMfUser(
     const storage::Store& store, const core::BiasedMf& model,
     std::optional<uint32_t> user);

@@ -33,10 +33,16 @@ absl::StatusOr<std::optional<Eigen::VectorXf>> FoldIn(
 
 }  // namespace
 
-absl::Status NewItemVectors::Update(const core::ModelBundle& bundle,
-                                    const storage::Store& store,
-                                    absl::Span<const uint32_t> items) {
-  if (!bundle.implicit_als.has_value()) return absl::OkStatus();
+absl::Status NewItemVectors::Update(
+    absl::FunctionRef<std::shared_ptr<const core::ModelBundle>()>
+        current_bundle,
+    const storage::Store& store, absl::Span<const uint32_t> items) {
+  absl::MutexLock update(&update_mu_);
+  const std::shared_ptr<const core::ModelBundle> shared = current_bundle();
+  if (shared == nullptr || !shared->implicit_als.has_value()) {
+    return absl::OkStatus();
+  }
+  const core::ModelBundle& bundle = *shared;
   const core::ImplicitAls& als = *bundle.implicit_als;
   std::vector<uint32_t> wanted;
   for (uint32_t item : items) {
@@ -47,7 +53,6 @@ absl::Status NewItemVectors::Update(const core::ModelBundle& bundle,
   if (wanted.size() > kMaxItemsPerUpdate) wanted.resize(kMaxItemsPerUpdate);
   if (wanted.empty()) return absl::OkStatus();
 
-  absl::MutexLock update(&update_mu_);
   // Start from the vectors already known for this bundle.
   std::map<uint32_t, Eigen::VectorXf> vectors;
   const std::shared_ptr<const Snapshot> old = Current();
@@ -57,6 +62,7 @@ absl::Status NewItemVectors::Update(const core::ModelBundle& bundle,
     }
   }
   for (uint32_t item : wanted) {
+    if (vectors.size() >= kMaxItems && !vectors.contains(item)) continue;
     SHOPML_ASSIGN_OR_RETURN(std::optional<Eigen::VectorXf> vector,
                             FoldIn(als, store, item));
     if (vector.has_value()) vectors[item] = *std::move(vector);

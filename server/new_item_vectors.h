@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
@@ -43,18 +44,27 @@ class NewItemVectors {
   };
 
   // Newest events of an item read to fold it in.
-  static constexpr size_t kItemEvents = 2000;
+  static constexpr size_t kItemEvents = 500;
   // Items folded in per Update at most; the rest wait for their next event.
-  static constexpr size_t kMaxItemsPerUpdate = 256;
+  // Bounds the work RecordEvents does inline: each item costs one item-index
+  // read and one d x d solve.
+  static constexpr size_t kMaxItemsPerUpdate = 32;
+  // Items a snapshot holds at most (each Update copies it); beyond this new
+  // items wait for the next training.
+  static constexpr size_t kMaxItems = 10000;
 
   // Folds in the `items` (dense ids; those the bundle's ALS model knows are
   // skipped) from the store's events and publishes the result with the
-  // vectors kept from earlier updates for the same bundle version. An item
-  // none of whose users the bundle knows gets no vector. No-op without ALS.
-  // Errors are the store's; the published snapshot is then unchanged.
-  absl::Status Update(const core::ModelBundle& bundle,
-                      const storage::Store& store,
-                      absl::Span<const uint32_t> items);
+  // vectors kept from earlier updates for the same bundle version. The
+  // bundle is `current_bundle()`, read under the update lock, so an update
+  // racing a reload cannot publish vectors of the old bundle over the new
+  // one's. An item none of whose users the bundle knows gets no vector.
+  // No-op without a bundle with ALS. Errors are the store's; the published
+  // snapshot is then unchanged.
+  absl::Status Update(
+      absl::FunctionRef<std::shared_ptr<const core::ModelBundle>()>
+          current_bundle,
+      const storage::Store& store, absl::Span<const uint32_t> items);
 
   // The newest snapshot; null before the first vector.
   std::shared_ptr<const Snapshot> Current() const;

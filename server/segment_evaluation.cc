@@ -13,6 +13,9 @@
 namespace shopml::server {
 namespace {
 
+// Segments are cluster counts: k-means with more is pointless.
+constexpr int kMaxSegment = 100000;
+
 absl::Status RowError(const std::string& name, int64_t line,
                       absl::string_view message) {
   return absl::InvalidArgumentError(
@@ -43,9 +46,11 @@ absl::StatusOr<std::vector<int>> ParseUserSegments(absl::string_view csv,
         absl::StrSplit(line, absl::MaxSplits(',', 1));
     int segment = -1;
     if (fields.first.empty() || !absl::SimpleAtoi(fields.second, &segment) ||
-        segment < 0) {
+        segment < 0 || segment > kMaxSegment) {
       return RowError(name, line_number,
-                      "expected user_id,segment with a segment >= 0");
+                      absl::StrCat("expected user_id,segment with a segment in "
+                                   "[0, ",
+                                   kMaxSegment, "]"));
     }
     absl::StatusOr<uint32_t> user = store.FindUser(std::string(fields.first));
     if (absl::IsNotFound(user.status()) || (user.ok() && *user >= num_users)) {

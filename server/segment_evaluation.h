@@ -22,8 +22,8 @@ namespace shopml::server {
 
 // The segment of each dense user id, -1 where `csv` does not say; size
 // num_users. `csv` has the header "user_id,segment" and one row per user;
-// segments are integers >= 0. Users the store does not know are skipped and
-// counted in `*unknown_users` when it is not null. InvalidArgument
+// segments are integers in [0, 100000]. Users the store does not know are
+// skipped and counted in `*unknown_users` when it is not null. InvalidArgument
 // "<name>:<line>: ..." for a malformed row or a user listed twice.
 absl::StatusOr<std::vector<int>> ParseUserSegments(
     absl::string_view csv, const std::string& name, const storage::Store& store,

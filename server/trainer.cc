@@ -33,8 +33,9 @@ namespace {
 using ::shopml::model::v1::ModelInfo;
 
 // A recommender costlier to serve becomes the default only when its hold-out
-// NDCG@10 beats the best cheaper one's by this fraction: with ~1,500
-// evaluated users the standard error of NDCG@10 is itself a few percent.
+// NDCG@10 beats that of the model chosen so far (among the cheaper ones) by
+// this fraction: with ~1,500 evaluated users the standard error of NDCG@10
+// is itself a few percent.
 constexpr double kDefaultRecommenderMargin = 0.02;
 // User vectors the HNSW ef is tuned on.
 constexpr int64_t kHnswTuningQueries = 1000;

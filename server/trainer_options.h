@@ -37,9 +37,10 @@ struct TrainerOptions {
   // evaluation. Default: 0.1.
   double holdout_fraction = 0.1;
   // Wall-clock seconds the hyperparameter search may spend, finite and >= 0;
-  // 0 turns it off and trains als and ease exactly as given. The given
-  // options are always measured, so a small budget costs one ALS and one
-  // EASE fit; the search may overrun by one configuration. Default: 60.
+  // 0 turns it off and trains every model exactly as given. The given
+  // options are always measured, so a small budget costs one fit of each
+  // searched model; the search may overrun by one configuration. Default:
+  // 60.
   double search_budget_seconds = 60;
   // Besides the time hold-out, evaluate the recommenders on a leave-last-out
   // split, and the recommenders and rating models on a random split

@@ -81,8 +81,8 @@ int RunEvaluateCommand(const std::vector<std::string>& args) {
   flags.String("json", &json_path,
                "Also write the figures and parameters to this file as JSON.");
   flags.Int("search-budget-seconds", &search_budget_seconds, 0, 86400,
-            "Seconds the ALS/EASE hyperparameter search may take; 0 "
-            "evaluates the defaults.");
+            "Seconds the hyperparameter search may take; 0 evaluates "
+            "the defaults.");
   flags.String("truth-segments", &truth_path,
                "CSV of user_id,segment: measure their recovery by ALS.");
   flags.Int("seed", &seed, 0, INT64_MAX,
@@ -115,8 +115,9 @@ int RunEvaluateCommand(const std::vector<std::string>& args) {
               static_cast<unsigned long long>(snapshot.num_events()),
               static_cast<unsigned long long>(snapshot.num_ratings()));
   std::fputs(FormatEvaluationTables(*report).c_str(), stdout);
-  std::printf("\ndefault recommender (best time-split NDCG@10): %s\n",
-              report->default_recommender().c_str());
+  std::printf(
+      "\ndefault recommender (by time-split NDCG@10, see docs/models.md): %s\n",
+      report->default_recommender().c_str());
   if (!truth_path.empty()) {
     absl::Status segments =
         ReportSegments(**store, truth_path, als, options.split_seed, *report);

@@ -57,7 +57,7 @@ int RunTrainCommand(const std::vector<std::string>& args) {
   flags.String("models", &models_dir,
                "Directory of model bundles to publish into. Required.");
   flags.Int("search-budget-seconds", &search_budget_seconds, 0, 86400,
-            "Seconds the ALS/EASE hyperparameter search may take; 0 trains "
+            "Seconds the hyperparameter search may take; 0 trains "
             "the defaults.");
   if (std::optional<int> exit =
           ParseCommandFlags("train", kUsage, flags, args)) {

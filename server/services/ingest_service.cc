@@ -37,6 +37,7 @@ void IngestServiceImpl::FoldInNewItems(const v1::RecordEventsRequest& request) {
   const std::shared_ptr<const core::ModelBundle> bundle =
       context_.models->Current();
   if (bundle == nullptr || !bundle->implicit_als.has_value()) return;
+  // The ids below only pick the candidates; Update re-reads the bundle.
   std::vector<uint32_t> items;
   for (const v1::Event& event : request.events()) {
     absl::StatusOr<uint32_t> item = context_.store->FindItem(event.item_id());
@@ -47,8 +48,8 @@ void IngestServiceImpl::FoldInNewItems(const v1::RecordEventsRequest& request) {
   if (items.empty()) return;
   // The events are stored whatever happens here: a failure only delays the
   // items' vectors to their next event.
-  const absl::Status status =
-      context_.new_items->Update(*bundle, *context_.store, items);
+  const absl::Status status = context_.new_items->Update(
+      [this] { return context_.models->Current(); }, *context_.store, items);
   if (!status.ok()) {
     Log(LogLevel::kWarning,
         absl::StrCat("folding in new items: ", status.message()));
