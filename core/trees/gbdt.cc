@@ -321,18 +321,20 @@ absl::StatusOr<GbdtModel> GbdtModel::Train(const GbdtData& train,
   return model;
 }
 
-float GbdtModel::RawScore(const float* row) const {
-  double raw = base_score_;
-  for (const std::vector<GbdtNode>& tree : trees_) raw += TreeValue(tree, row);
-  return static_cast<float>(raw);
-}
-
 std::vector<float> GbdtModel::PredictRaw(const FeatureMatrix& x) const {
-  std::vector<float> out(static_cast<size_t>(x.rows()));
-  for (Eigen::Index r = 0; r < x.rows(); ++r) {
-    out[r] = RawScore(x.row(r).data());
+  // Tree-major over blocks of rows: one tree's nodes stay in L1 while a
+  // block's rows pass through it.
+  constexpr Eigen::Index kBlock = 256;
+  std::vector<double> raw(static_cast<size_t>(x.rows()), base_score_);
+  for (Eigen::Index begin = 0; begin < x.rows(); begin += kBlock) {
+    const Eigen::Index end = std::min(x.rows(), begin + kBlock);
+    for (const std::vector<GbdtNode>& tree : trees_) {
+      for (Eigen::Index r = begin; r < end; ++r) {
+        raw[r] += TreeValue(tree, x.row(r).data());
+      }
+    }
   }
-  return out;
+  return std::vector<float>(raw.begin(), raw.end());
 }
 
 std::vector<float> GbdtModel::Predict(const FeatureMatrix& x) const {

@@ -107,8 +107,6 @@ class GbdtModel {
   int rounds_run_ = 0;
   std::vector<std::vector<GbdtNode>> trees_;
   std::vector<double> importance_;
-
-  float RawScore(const float* row) const;
 };
 
 }  // namespace shopml::core
