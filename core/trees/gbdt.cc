@@ -121,22 +121,40 @@ class TreeBuilder {
 
   std::vector<GbdtNode> Build(std::vector<uint32_t> rows) {
     nodes_.clear();
-    Grow(rows, 1);
+    Histograms hist;
+    if (options_.max_depth >= 1) hist = BuildHistograms(rows);
+    Grow(rows, 1, std::move(hist));
     return std::move(nodes_);
   }
 
  private:
+  // Per sampled feature (in features_ order), the (G, H) sums of each bin.
+  using Histograms = std::vector<GradientPair>;
+  static constexpr size_t kBins = 256;
+
   double Score(const GradientPair& s) const {
     return s.g * s.g / (s.h + options_.lambda);
   }
 
-  int Grow(std::vector<uint32_t>& rows, int depth) {
+  Histograms BuildHistograms(const std::vector<uint32_t>& rows) const {
+    Histograms hist(features_.size() * kBins);
+    for (size_t i = 0; i < features_.size(); ++i) {
+      GradientPair* h = hist.data() + i * kBins;
+      const uint8_t* column =
+          columns_.data() + static_cast<size_t>(features_[i]) * num_rows_;
+      for (uint32_t r : rows) h[column[r]].Add(gradients_[r]);
+    }
+    return hist;
+  }
+
+  // `hist`: the node's histograms when it may split (depth <= max_depth),
+  // else empty.
+  int Grow(std::vector<uint32_t>& rows, int depth, Histograms hist) {
     GradientPair total;
     for (uint32_t r : rows) total.Add(gradients_[r]);
     const int index = static_cast<int>(nodes_.size());
     nodes_.emplace_back();
-    const Split split =
-        depth > options_.max_depth ? Split() : BestSplit(rows, total);
+    const Split split = hist.empty() ? Split() : BestSplit(hist, total);
     if (split.feature < 0) {
       nodes_[index].value = static_cast<float>(
           -options_.learning_rate * total.g / (total.h + options_.lambda));
@@ -158,29 +176,38 @@ class TreeBuilder {
     node.feature = split.feature;
     node.threshold = bins_.UpperBound(split.feature, split.bin);
     node.default_left = split.default_left;
-    const int l = Grow(left, depth + 1);
-    const int r = Grow(right, depth + 1);
+    // The smaller child's histograms are built, the larger one's are the
+    // parent's minus them (the LightGBM subtraction trick).
+    Histograms left_hist, right_hist;
+    if (depth + 1 <= options_.max_depth) {
+      const bool left_smaller = left.size() <= right.size();
+      Histograms small = BuildHistograms(left_smaller ? left : right);
+      for (size_t b = 0; b < hist.size(); ++b) {
+        hist[b].g -= small[b].g;
+        hist[b].h -= small[b].h;
+      }
+      left_hist = left_smaller ? std::move(small) : std::move(hist);
+      right_hist = left_smaller ? std::move(hist) : std::move(small);
+    }
+    const int l = Grow(left, depth + 1, std::move(left_hist));
+    const int r = Grow(right, depth + 1, std::move(right_hist));
     nodes_[index].left = l;
     nodes_[index].right = r;
     return index;
   }
 
-  Split BestSplit(const std::vector<uint32_t>& rows,
-                  const GradientPair& total) const {
+  Split BestSplit(const Histograms& hist, const GradientPair& total) const {
     Split best;
     best.gain = 0;
-    std::array<GradientPair, 256> hist;
-    for (int f : features_) {
+    for (size_t i = 0; i < features_.size(); ++i) {
+      const int f = features_[i];
       const int num_thresholds = static_cast<int>(bins_.thresholds[f].size());
       if (num_thresholds == 0) continue;
-      hist.fill({});
-      const uint8_t* column =
-          columns_.data() + static_cast<size_t>(f) * num_rows_;
-      for (uint32_t r : rows) hist[column[r]].Add(gradients_[r]);
-      const GradientPair missing = hist[kMissingBin];
+      const GradientPair* h = hist.data() + i * kBins;
+      const GradientPair missing = h[kMissingBin];
       GradientPair left;
       for (int b = 0; b < num_thresholds; ++b) {
-        left.Add(hist[b]);
+        left.Add(h[b]);
         for (bool missing_left : {true, false}) {
           GradientPair l = left;
           if (missing_left) l.Add(missing);
