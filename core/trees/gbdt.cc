@@ -236,14 +236,16 @@ class TreeBuilder {
 };
 
 float TreeValue(const std::vector<GbdtNode>& tree, const float* row) {
+  const GbdtNode* nodes = tree.data();
   int n = 0;
-  while (tree[n].feature >= 0) {
-    const GbdtNode& node = tree[n];
+  while (nodes[n].feature >= 0) {
+    const GbdtNode& node = nodes[n];
     const float v = row[node.feature];
-    const bool left = std::isnan(v) ? node.default_left : v <= node.threshold;
+    // Branch-free: a NaN compares false, so it goes left only by default.
+    const bool left = (v <= node.threshold) | (node.default_left & (v != v));
     n = left ? node.left : node.right;
   }
-  return tree[n].value;
+  return nodes[n].value;
 }
 
 void AddTree(const std::vector<GbdtNode>& tree, const FeatureMatrix& x,
