@@ -3,6 +3,7 @@
 // trains Debian's python3-xgboost, tree_method "hist", on the same rows
 // with the same depth, trees and learning rate):
 //
+//   bash scripts/install-deps.sh --bench        # python3-xgboost
 //   ninja -C build gbdt_bench
 //   build/bench/gbdt_bench --export=/tmp/gbdt   # writes train.csv, test.csv
 //   build/bench/gbdt_bench                      # our training and prediction

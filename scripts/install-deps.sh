@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages shopml builds and runs with. Idempotent: packages
 # already present are left alone, and apt-get update runs only when something is missing.
+# With --bench, also the peers the benchmarks compare against (bench/*.py).
 set -euo pipefail
 
 PACKAGES=(
@@ -10,6 +11,9 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libhnswlib-dev
   curl python3 python3-yaml
 )
+if [ "${1:-}" = "--bench" ]; then
+  PACKAGES+=(python3-numpy python3-xgboost python3-sklearn r-cran-forecast)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
