@@ -28,6 +28,7 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "core/trees/binning.h"
+#include "shopml/model/v1/tree_models.pb.h"
 
 namespace shopml::core {
 
@@ -84,6 +85,15 @@ class GbdtModel {
   static absl::StatusOr<GbdtModel> Train(const GbdtData& train,
                                          const GbdtData* validation,
                                          const GbdtOptions& options);
+
+  // The model file; FromProto(ToProto()) predicts bit for bit the same.
+  // FromProto never trusts its input: DataLoss on an unknown format_version
+  // or loss, arrays of different lengths, a child index not after its
+  // parent or out of range, a feature out of range, a value or threshold
+  // that is not finite, or an importance list of the wrong size.
+  model::v1::GbdtModel ToProto() const;
+  static absl::StatusOr<GbdtModel> FromProto(const model::v1::GbdtModel& proto);
+  static constexpr uint32_t kFormatVersion = 1;
 
   // Raw scores (log-odds for the logistic loss) and predictions
   // (probabilities for the logistic loss) of each row. REQUIRES: x.cols()

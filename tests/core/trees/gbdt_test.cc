@@ -4,6 +4,7 @@
 #include <limits>
 #include <numeric>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -168,6 +169,58 @@ TEST(GbdtTest, RejectsBadOptionsAndDataNamingThem) {
   EXPECT_THAT(
       GbdtModel::Train(d.data(), &other_data, GbdtOptions()),
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("validation.x")));
+}
+
+TEST(GbdtProtoTest, RoundTripPredictsBitForBit) {
+  Dataset d = Xor(1000, 10);
+  d.x(3, 1) = std::numeric_limits<float>::quiet_NaN();
+  GbdtOptions options;
+  options.num_trees = 15;
+  ASSERT_OK_AND_ASSIGN(GbdtModel model,
+                       GbdtModel::Train(d.data(), nullptr, options));
+  const model::v1::GbdtModel proto = model.ToProto();
+  ASSERT_OK_AND_ASSIGN(GbdtModel loaded, GbdtModel::FromProto(proto));
+  EXPECT_EQ(loaded.PredictRaw(d.x), model.PredictRaw(d.x));
+  EXPECT_EQ(loaded.Predict(d.x), model.Predict(d.x));
+  EXPECT_EQ(loaded.gain_importance(), model.gain_importance());
+  EXPECT_EQ(loaded.rounds_run(), model.rounds_run());
+  EXPECT_EQ(loaded.ToProto().SerializeAsString(), proto.SerializeAsString());
+}
+
+TEST(GbdtProtoTest, CorruptFilesAreDataLoss) {
+  const Dataset d = Xor(500, 11);
+  GbdtOptions options;
+  options.num_trees = 3;
+  options.max_depth = 2;
+  ASSERT_OK_AND_ASSIGN(GbdtModel model,
+                       GbdtModel::Train(d.data(), nullptr, options));
+  const model::v1::GbdtModel good = model.ToProto();
+  ASSERT_GT(good.trees(0).feature_size(), 1);  // The root splits.
+  std::vector<std::pair<const char*, model::v1::GbdtModel>> cases;
+  auto add = [&](const char* name, auto mutate) {
+    model::v1::GbdtModel p = good;
+    mutate(p);
+    cases.emplace_back(name, p);
+  };
+  add("version", [](auto& p) { p.set_format_version(2); });
+  add("loss",
+      [](auto& p) { p.set_loss(model::v1::GbdtModel::LOSS_UNSPECIFIED); });
+  add("importance", [](auto& p) { p.add_gain_importance(1); });
+  add("base", [](auto& p) { p.set_base_score(NAN); });
+  add("lengths", [](auto& p) { p.mutable_trees(0)->add_value(0); });
+  add("cycle", [](auto& p) { p.mutable_trees(0)->set_left(0, 0); });
+  add("child out of range",
+      [](auto& p) { p.mutable_trees(0)->set_right(0, 999); });
+  add("feature", [](auto& p) { p.mutable_trees(0)->set_feature(0, 3); });
+  add("value", [](auto& p) {
+    p.mutable_trees(0)->set_value(p.trees(0).value_size() - 1, INFINITY);
+  });
+  add("empty tree", [](auto& p) { p.add_trees(); });
+  for (const auto& [name, proto] : cases) {
+    EXPECT_THAT(GbdtModel::FromProto(proto),
+                StatusIs(absl::StatusCode::kDataLoss, HasSubstr("gbdt")))
+        << name;
+  }
 }
 
 }  // namespace
