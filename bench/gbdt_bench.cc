@@ -13,8 +13,9 @@
 // like shop data (counts drawn log-normal, recencies, prices, shares, two
 // features with 30 % missing values) and a label drawn from a logistic model
 // with interactions and thresholds, so trees have structure to find and a
-// linear model does not suffice. BM_GbdtTrain reports the test AUC as a
-// counter; BM_GbdtPredict the rows per second of batch prediction.
+// linear model does not suffice. BM_GbdtTrain and BM_ForestTrain (100 trees,
+// depth 12, sqrt(features) per split) report the test AUC as a counter;
+// BM_GbdtPredict the rows per second of batch prediction.
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -26,6 +27,7 @@
 #include "benchmark/benchmark.h"
 #include "core/eval/classification_metrics.h"
 #include "core/trees/gbdt.h"
+#include "core/trees/random_forest.h"
 
 namespace shopml::core {
 namespace {
@@ -96,6 +98,23 @@ void BM_GbdtTrain(benchmark::State& state) {
   state.counters["test_auc"] = auc;
 }
 BENCHMARK(BM_GbdtTrain)->Unit(benchmark::kSecond)->Iterations(1);
+
+void BM_ForestTrain(benchmark::State& state) {
+  const GbdtData train{&Train().x, Train().y};
+  RandomForestOptions options;
+  options.num_trees = 100;
+  double auc = 0;
+  for (auto _ : state) {
+    absl::StatusOr<RandomForest> forest = RandomForest::Train(train, options);
+    if (!forest.ok()) {
+      state.SkipWithError(std::string(forest.status().message()).c_str());
+      return;
+    }
+    auc = Auc(forest->Predict(Test().x), Test().y).value_or(0);
+  }
+  state.counters["test_auc"] = auc;
+}
+BENCHMARK(BM_ForestTrain)->Unit(benchmark::kSecond)->Iterations(1);
 
 void BM_GbdtPredict(benchmark::State& state) {
   const GbdtData train{&Train().x, Train().y};
