@@ -117,6 +117,26 @@ class GbdtModel {
   int rounds_run_ = 0;
   std::vector<std::vector<GbdtNode>> trees_;
   std::vector<double> importance_;
+
+  // The trees laid out for batch prediction: leaves point to themselves
+  // (threshold +inf, default left), so every row of a block takes exactly
+  // `depth` branch-free steps through a tree, and the rows' walks overlap.
+  struct FlatNode {
+    int32_t feature = 0;
+    float threshold = 0;
+    int32_t next[2] = {0, 0};  // Left, right.
+    bool default_left = true;
+  };
+  struct FlatTree {
+    std::vector<FlatNode> nodes;
+    std::vector<float> values;  // Per node; used at leaves.
+    int depth = 0;
+  };
+  std::vector<FlatTree> flat_;
+  // Builds flat_ from trees_; called whenever trees_ is final.
+  void Flatten();
+  void PredictBlock(const FeatureMatrix& x, Eigen::Index begin,
+                    Eigen::Index end, double* raw) const;
 };
 
 }  // namespace shopml::core

@@ -104,6 +104,7 @@ absl::StatusOr<GbdtModel> GbdtModel::FromProto(
                             ParseTree(proto.trees(i), i, model.num_features_));
     model.trees_.push_back(std::move(nodes));
   }
+  model.Flatten();
   return model;
 }
 

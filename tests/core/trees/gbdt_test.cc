@@ -171,6 +171,31 @@ TEST(GbdtTest, RejectsBadOptionsAndDataNamingThem) {
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("validation.x")));
 }
 
+TEST(GbdtTest, BatchPredictionEqualsWalkingEachTree) {
+  Dataset d = Xor(1003, 12);  // Not a multiple of the block sizes.
+  for (int r = 0; r < 1003; r += 7) d.x(r, r % 3) = NAN;
+  GbdtOptions options;
+  options.num_trees = 25;
+  options.max_depth = 5;
+  ASSERT_OK_AND_ASSIGN(GbdtModel model,
+                       GbdtModel::Train(d.data(), nullptr, options));
+  const std::vector<float> batch = model.PredictRaw(d.x);
+  for (int r = 0; r < d.x.rows(); ++r) {
+    double raw = model.base_score();
+    for (const std::vector<GbdtNode>& tree : model.trees()) {
+      int n = 0;
+      while (tree[n].feature >= 0) {
+        const float v = d.x(r, tree[n].feature);
+        const bool left =
+            std::isnan(v) ? tree[n].default_left : v <= tree[n].threshold;
+        n = left ? tree[n].left : tree[n].right;
+      }
+      raw += tree[n].value;
+    }
+    ASSERT_EQ(batch[r], static_cast<float>(raw)) << "row " << r;
+  }
+}
+
 TEST(GbdtProtoTest, RoundTripPredictsBitForBit) {
   Dataset d = Xor(1000, 10);
   d.x(3, 1) = std::numeric_limits<float>::quiet_NaN();
