@@ -4,7 +4,7 @@
 #include <cmath>
 #include <vector>
 
-#include "core/cf/implicit_als_parallel.h"
+#include "core/util/parallel_for.h"
 #include "core/util/status_macros.h"
 
 namespace shopml::core::implicit_als_internal {

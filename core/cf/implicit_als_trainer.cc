@@ -8,15 +8,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/baseline/data_checks.h"
-#include "core/cf/implicit_als_parallel.h"
 #include "core/cf/implicit_als_solver.h"
+#include "core/util/parallel_for.h"
 #include "core/util/status_macros.h"
 
 namespace shopml::core {
 namespace {
 
 using implicit_als_internal::ConfidenceCsr;
-using implicit_als_internal::ParallelFor;
 using implicit_als_internal::RowScratch;
 
 // Rows per block handed to a worker: small enough to balance skewed rows,

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -36,6 +37,7 @@ absl::Status CheckOptions(const GbdtOptions& o) {
   SHOPML_RETURN_IF_ERROR(CheckRange("subsample", o.subsample, 1e-9, 1));
   SHOPML_RETURN_IF_ERROR(CheckRange("colsample", o.colsample, 1e-9, 1));
   SHOPML_RETURN_IF_ERROR(CheckRange("max_bins", o.max_bins, 2, 255));
+  SHOPML_RETURN_IF_ERROR(CheckRange("threads", o.threads, 0, 1024));
   return CheckRange("early_stopping_rounds", o.early_stopping_rounds, 0,
                     100000);
 }
@@ -143,9 +145,17 @@ absl::StatusOr<GbdtModel> GbdtModel::Train(const GbdtData& train,
   double best_loss = std::numeric_limits<double>::infinity();
   int best_trees = 0;
   Random random(options.seed);
-  const TreeGrowth growth{options.max_depth,        options.learning_rate,
-                          options.lambda,           options.gamma,
-                          options.min_child_weight, 0};
+  const int threads =
+      options.threads > 0
+          ? options.threads
+          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  TreeGrowth growth;
+  growth.max_depth = options.max_depth;
+  growth.learning_rate = options.learning_rate;
+  growth.lambda = options.lambda;
+  growth.gamma = options.gamma;
+  growth.min_child_weight = options.min_child_weight;
+  growth.threads = threads;
   for (int round = 0; round < options.num_trees; ++round) {
     const std::vector<GradientPair> gradients =
         Gradients(options.loss, train.y, raw);
@@ -165,8 +175,12 @@ absl::StatusOr<GbdtModel> GbdtModel::Train(const GbdtData& train,
     if (features.empty()) features.push_back(round % num_features);
     TreeBuilder builder(bins, columns, n, gradients, features, growth,
                         model.importance_);
-    model.trees_.push_back(builder.Build(std::move(rows)));
-    AddTree(model.trees_.back(), x, raw);
+    // Without row sampling every row reaches a leaf during the build, which
+    // updates its prediction; otherwise the tree is walked for all rows.
+    const bool all_rows = rows.size() == n;
+    model.trees_.push_back(
+        builder.Build(std::move(rows), all_rows ? &raw : nullptr));
+    if (!all_rows) AddTree(model.trees_.back(), x, raw);
     model.rounds_run_ = round + 1;
     if (validation == nullptr) continue;
     AddTree(model.trees_.back(), *validation->x, valid_raw);

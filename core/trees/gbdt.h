@@ -57,6 +57,10 @@ struct GbdtOptions {
   // stops; 0 never stops early. Default: 10.
   int early_stopping_rounds = 10;
   uint64_t seed = 1;
+  // Threads building the histograms of large nodes and updating the
+  // predictions, [0, 1024]; 0 is std::thread::hardware_concurrency().
+  // Results do not depend on it. Default: 0.
+  int threads = 0;
 };
 
 // A training set: rows of features (NaN missing) and one label per row.

@@ -14,6 +14,7 @@
 
 #include "core/trees/binning.h"
 #include "core/trees/gbdt.h"
+#include "core/util/parallel_for.h"
 
 namespace shopml::core::trees_internal {
 
@@ -58,7 +59,12 @@ struct TreeGrowth {
   double gamma = 0;
   double min_child_weight = 1;
   int features_per_split = 0;
+  // Threads for the histograms of nodes with at least kParallelWork
+  // (rows x features); >= 1.
+  int threads = 1;
 };
+
+inline constexpr size_t kParallelWork = size_t{1} << 17;
 
 // Grows one tree over binned columns.
 class TreeBuilder {
@@ -76,7 +82,11 @@ class TreeBuilder {
         importance_(importance),
         random_(random) {}
 
-  std::vector<GbdtNode> Build(std::vector<uint32_t> rows) {
+  // Grows the tree over `rows`. With `leaf_sums`, also adds each row's leaf
+  // value to leaf_sums[row] (rows listed twice get it twice).
+  std::vector<GbdtNode> Build(std::vector<uint32_t> rows,
+                              std::vector<float>* leaf_sums = nullptr) {
+    leaf_sums_ = leaf_sums;
     nodes_.clear();
     Histograms hist;
     if (options_.max_depth >= 1) hist = BuildHistograms(rows);
@@ -95,12 +105,24 @@ class TreeBuilder {
 
   Histograms BuildHistograms(const std::vector<uint32_t>& rows) const {
     Histograms hist(features_.size() * kBins);
-    for (size_t i = 0; i < features_.size(); ++i) {
-      GradientPair* h = hist.data() + i * kBins;
-      const uint8_t* column =
-          columns_.data() + static_cast<size_t>(features_[i]) * num_rows_;
-      for (uint32_t r : rows) h[column[r]].Add(gradients_[r]);
+    // Each feature's histogram is summed in row order by one thread, so the
+    // result does not depend on the thread count.
+    auto build = [&](size_t begin, size_t end) {
+      for (size_t i = begin; i < end; ++i) {
+        GradientPair* h = hist.data() + i * kBins;
+        const uint8_t* column =
+            columns_.data() + static_cast<size_t>(features_[i]) * num_rows_;
+        for (uint32_t r : rows) h[column[r]].Add(gradients_[r]);
+      }
+    };
+    if (options_.threads > 1 &&
+        rows.size() * features_.size() >= kParallelWork &&
+        ParallelFor(features_.size(), 1, options_.threads, build).ok()) {
+      return hist;
     }
+    // Serially, also when threads could not run (the buffer is rewritten).
+    std::fill(hist.begin(), hist.end(), GradientPair());
+    build(0, features_.size());
     return hist;
   }
 
@@ -113,8 +135,12 @@ class TreeBuilder {
     nodes_.emplace_back();
     const Split split = hist.empty() ? Split() : BestSplit(hist, total);
     if (split.feature < 0) {
-      nodes_[index].value = static_cast<float>(
-          -options_.learning_rate * total.g / (total.h + options_.lambda));
+      const float value = static_cast<float>(-options_.learning_rate * total.g /
+                                             (total.h + options_.lambda));
+      nodes_[index].value = value;
+      if (leaf_sums_ != nullptr) {
+        for (uint32_t r : rows) (*leaf_sums_)[r] += value;
+      }
       return index;
     }
     importance_[split.feature] += split.gain;
@@ -206,6 +232,7 @@ class TreeBuilder {
   const TreeGrowth& options_;
   std::vector<double>& importance_;
   Random* random_;
+  std::vector<float>* leaf_sums_ = nullptr;
   std::vector<GbdtNode> nodes_;
 };
 

@@ -1,4 +1,4 @@
-#include "core/cf/implicit_als_parallel.h"
+#include "core/util/parallel_for.h"
 
 #include <algorithm>
 #include <atomic>
@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-namespace shopml::core::implicit_als_internal {
+namespace shopml::core {
 
 absl::Status ParallelFor(size_t n, size_t grain, int threads,
                          absl::FunctionRef<void(size_t, size_t)> fn) {
@@ -52,10 +52,10 @@ absl::Status ParallelFor(size_t n, size_t grain, int threads,
     case 0:
       return absl::OkStatus();
     case 1:
-      return absl::ResourceExhaustedError("ALS: out of memory in a sweep");
+      return absl::ResourceExhaustedError("out of memory in a parallel loop");
     default:
-      return absl::InternalError("ALS: unexpected exception in a sweep");
+      return absl::InternalError("unexpected exception in a parallel loop");
   }
 }
 
-}  // namespace shopml::core::implicit_als_internal
+}  // namespace shopml::core

@@ -1,18 +1,17 @@
 // ParallelFor: a blocking parallel loop over an index range on short-lived
-// std::threads, for the ALS sweeps (a sweep is long enough that starting
-// threads per call costs nothing measurable). Internal to
-// core/cf/implicit_als*.
+// std::threads, for work long enough that starting threads per call costs
+// nothing measurable (the ALS sweeps, the histograms of large tree nodes).
 //
 // Thread safety: reentrant.
-#ifndef SHOPML_CORE_CF_IMPLICIT_ALS_PARALLEL_H_
-#define SHOPML_CORE_CF_IMPLICIT_ALS_PARALLEL_H_
+#ifndef SHOPML_CORE_UTIL_PARALLEL_FOR_H_
+#define SHOPML_CORE_UTIL_PARALLEL_FOR_H_
 
 #include <cstddef>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 
-namespace shopml::core::implicit_als_internal {
+namespace shopml::core {
 
 // Runs fn(begin, end) over consecutive blocks of [0, n) of at most `grain`
 // indices on up to `threads` threads (the caller's among them). Blocks are
@@ -23,6 +22,6 @@ namespace shopml::core::implicit_als_internal {
 absl::Status ParallelFor(size_t n, size_t grain, int threads,
                          absl::FunctionRef<void(size_t, size_t)> fn);
 
-}  // namespace shopml::core::implicit_als_internal
+}  // namespace shopml::core
 
-#endif  // SHOPML_CORE_CF_IMPLICIT_ALS_PARALLEL_H_
+#endif  // SHOPML_CORE_UTIL_PARALLEL_FOR_H_
