@@ -198,21 +198,8 @@ model::v1::EaseModel EaseModel::ToProto() const {
 
 std::vector<ItemWeight> EaseModel::HistoryFromEvents(
     absl::Span<const Interaction> events) const {
-  std::vector<ItemWeight> history;
-  for (const Interaction& e : events) {
-    const float w = EventWeight(e.type);
-    if (w > 0) history.push_back({e.item, w});
-  }
-  std::sort(history.begin(), history.end(),
-            [](const ItemWeight& a, const ItemWeight& b) {
-              return std::tie(a.item, b.weight) < std::tie(b.item, a.weight);
-            });
-  history.erase(std::unique(history.begin(), history.end(),
-                            [](const ItemWeight& a, const ItemWeight& b) {
-                              return a.item == b.item;
-                            }),
-                history.end());
-  return history;
+  return StrongestItems(
+      events, [this](const Interaction& e) { return EventWeight(e.type); });
 }
 
 Eigen::VectorXf EaseModel::ScoreUser(

@@ -27,4 +27,24 @@ std::vector<WeightedPair> StrongestPairs(
   return pairs;
 }
 
+std::vector<ItemWeight> StrongestItems(
+    absl::Span<const Interaction> events,
+    absl::FunctionRef<float(const Interaction&)> weight) {
+  std::vector<ItemWeight> items;
+  for (const Interaction& e : events) {
+    const float w = weight(e);
+    if (w > 0) items.push_back({e.item, w});
+  }
+  std::sort(items.begin(), items.end(),
+            [](const ItemWeight& a, const ItemWeight& b) {
+              return std::tie(a.item, b.weight) < std::tie(b.item, a.weight);
+            });
+  items.erase(std::unique(items.begin(), items.end(),
+                          [](const ItemWeight& a, const ItemWeight& b) {
+                            return a.item == b.item;
+                          }),
+              items.end());
+  return items;
+}
+
 }  // namespace shopml::core

@@ -11,6 +11,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/types/span.h"
+#include "core/cf/item_weight.h"
 #include "core/data/interactions.h"
 
 namespace shopml::core {
@@ -25,6 +26,12 @@ struct WeightedPair {
 // events, ordered by user then item; events of weight <= 0 (or NaN) are
 // left out, and so is a pair with no other.
 std::vector<WeightedPair> StrongestPairs(
+    absl::Span<const Interaction> events,
+    absl::FunctionRef<float(const Interaction&)> weight);
+
+// The same for one user's events, by item alone (their user ids are not
+// read): one ItemWeight per item, ascending by item.
+std::vector<ItemWeight> StrongestItems(
     absl::Span<const Interaction> events,
     absl::FunctionRef<float(const Interaction&)> weight);
 

@@ -261,21 +261,8 @@ model::v1::UserKnnModel UserKnnModel::ToProto() const {
 
 std::vector<ItemWeight> UserKnnModel::HistoryFromEvents(
     absl::Span<const Interaction> events) const {
-  std::vector<ItemWeight> history;
-  for (const Interaction& e : events) {
-    const float w = EventWeight(e);
-    if (w > 0) history.push_back({e.item, w});
-  }
-  std::sort(history.begin(), history.end(),
-            [](const ItemWeight& a, const ItemWeight& b) {
-              return std::tie(a.item, b.weight) < std::tie(b.item, a.weight);
-            });
-  history.erase(std::unique(history.begin(), history.end(),
-                            [](const ItemWeight& a, const ItemWeight& b) {
-                              return a.item == b.item;
-                            }),
-                history.end());
-  return history;
+  return StrongestItems(
+      events, [this](const Interaction& e) { return EventWeight(e); });
 }
 
 absl::Span<const ItemWeight> UserKnnModel::Profile(uint32_t user) const {

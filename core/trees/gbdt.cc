@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "core/baseline/data_checks.h"
 #include "core/trees/tree_builder.h"
 #include "core/util/status_macros.h"
 
@@ -20,26 +21,21 @@ using trees_internal::TreeBuilder;
 using trees_internal::TreeGrowth;
 using trees_internal::TreeValue;
 
-absl::Status CheckRange(const char* name, double value, double lo, double hi) {
-  if (value >= lo && value <= hi) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrCat(name, ": must be in [", lo, ", ", hi, "], got ", value));
-}
-
 absl::Status CheckOptions(const GbdtOptions& o) {
-  SHOPML_RETURN_IF_ERROR(CheckRange("num_trees", o.num_trees, 1, 100000));
-  SHOPML_RETURN_IF_ERROR(CheckRange("max_depth", o.max_depth, 1, 16));
-  SHOPML_RETURN_IF_ERROR(CheckRange("learning_rate", o.learning_rate, 1e-9, 1));
+  SHOPML_RETURN_IF_ERROR(CheckOption("num_trees", o.num_trees, 1, 100000));
+  SHOPML_RETURN_IF_ERROR(CheckOption("max_depth", o.max_depth, 1, 16));
   SHOPML_RETURN_IF_ERROR(
-      CheckRange("min_child_weight", o.min_child_weight, 0, 1e12));
-  SHOPML_RETURN_IF_ERROR(CheckRange("lambda", o.lambda, 0, 1e12));
-  SHOPML_RETURN_IF_ERROR(CheckRange("gamma", o.gamma, 0, 1e12));
-  SHOPML_RETURN_IF_ERROR(CheckRange("subsample", o.subsample, 1e-9, 1));
-  SHOPML_RETURN_IF_ERROR(CheckRange("colsample", o.colsample, 1e-9, 1));
-  SHOPML_RETURN_IF_ERROR(CheckRange("max_bins", o.max_bins, 2, 255));
-  SHOPML_RETURN_IF_ERROR(CheckRange("threads", o.threads, 0, 1024));
-  return CheckRange("early_stopping_rounds", o.early_stopping_rounds, 0,
-                    100000);
+      CheckOption("learning_rate", o.learning_rate, 1e-9, 1));
+  SHOPML_RETURN_IF_ERROR(
+      CheckOption("min_child_weight", o.min_child_weight, 0, 1e12));
+  SHOPML_RETURN_IF_ERROR(CheckOption("lambda", o.lambda, 0, 1e12));
+  SHOPML_RETURN_IF_ERROR(CheckOption("gamma", o.gamma, 0, 1e12));
+  SHOPML_RETURN_IF_ERROR(CheckOption("subsample", o.subsample, 1e-9, 1));
+  SHOPML_RETURN_IF_ERROR(CheckOption("colsample", o.colsample, 1e-9, 1));
+  SHOPML_RETURN_IF_ERROR(CheckOption("max_bins", o.max_bins, 2, 255));
+  SHOPML_RETURN_IF_ERROR(CheckOption("threads", o.threads, 0, 1024));
+  return CheckOption("early_stopping_rounds", o.early_stopping_rounds, 0,
+                     100000);
 }
 
 absl::Status CheckData(const char* name, const GbdtData& data, GbdtLoss loss) {

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
+#include "core/baseline/data_checks.h"
 #include "core/trees/tree_builder.h"
 #include "core/util/status_macros.h"
 
@@ -16,22 +17,16 @@ using trees_internal::TreeBuilder;
 using trees_internal::TreeGrowth;
 using trees_internal::TreeValue;
 
-absl::Status CheckRange(const char* name, double value, double lo, double hi) {
-  if (value >= lo && value <= hi) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrCat(name, ": must be in [", lo, ", ", hi, "], got ", value));
-}
-
 absl::Status Check(const GbdtData& train, const RandomForestOptions& o) {
-  SHOPML_RETURN_IF_ERROR(CheckRange("num_trees", o.num_trees, 1, 10000));
-  SHOPML_RETURN_IF_ERROR(CheckRange("max_depth", o.max_depth, 1, 16));
+  SHOPML_RETURN_IF_ERROR(CheckOption("num_trees", o.num_trees, 1, 10000));
+  SHOPML_RETURN_IF_ERROR(CheckOption("max_depth", o.max_depth, 1, 16));
   SHOPML_RETURN_IF_ERROR(
-      CheckRange("min_samples_leaf", o.min_samples_leaf, 1, 1e9));
+      CheckOption("min_samples_leaf", o.min_samples_leaf, 1, 1e9));
   SHOPML_RETURN_IF_ERROR(
-      CheckRange("features_per_split", o.features_per_split, 0, 1e9));
+      CheckOption("features_per_split", o.features_per_split, 0, 1e9));
   SHOPML_RETURN_IF_ERROR(
-      CheckRange("sample_fraction", o.sample_fraction, 1e-9, 1));
-  SHOPML_RETURN_IF_ERROR(CheckRange("max_bins", o.max_bins, 2, 255));
+      CheckOption("sample_fraction", o.sample_fraction, 1e-9, 1));
+  SHOPML_RETURN_IF_ERROR(CheckOption("max_bins", o.max_bins, 2, 255));
   if (train.x == nullptr || train.x->rows() == 0) {
     return absl::InvalidArgumentError("train.x: has no rows");
   }
