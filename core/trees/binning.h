@@ -15,14 +15,10 @@
 #include <cstdint>
 #include <vector>
 
-#include "Eigen/Core"
 #include "absl/status/statusor.h"
+#include "core/features/feature_matrix.h"
 
 namespace shopml::core {
-
-// Rows are examples, columns features; NaN marks a missing value.
-using FeatureMatrix =
-    Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 // The bin of a missing value; value bins are 0 .. kMissingBin - 1.
 inline constexpr uint8_t kMissingBin = 255;
