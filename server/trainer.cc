@@ -46,6 +46,7 @@ constexpr double kDefaultSearchValidationFraction = 0.1;
 struct ItemFacts {
   std::string category;
   bool in_stock = true;
+  double price = 0;  // <= 0: unknown.
 };
 
 // Builds the catalogue over `num_items` ids from the scanned item records.
@@ -63,8 +64,12 @@ core::Catalog MakeCatalog(const std::map<uint32_t, ItemFacts>& items,
       catalog.category_names.end());
   catalog.item_category.assign(num_items, core::Catalog::kNoCategory);
   catalog.item_in_stock.assign(num_items, true);
+  catalog.item_price.assign(num_items, std::numeric_limits<float>::quiet_NaN());
   for (const auto& [item, facts] : items) {
     catalog.item_in_stock[item] = facts.in_stock;
+    if (facts.price > 0) {
+      catalog.item_price[item] = static_cast<float>(facts.price);
+    }
     if (facts.category.empty()) continue;
     catalog.item_category[item] = static_cast<int32_t>(
         std::lower_bound(catalog.category_names.begin(),
@@ -280,7 +285,8 @@ absl::StatusOr<core::Interactions> ReadTrainingData(
   std::map<uint32_t, ItemFacts> items;
   SHOPML_RETURN_IF_ERROR(store.ScanItems(
       [&items](uint32_t item, const store::v1::ItemRecord& record) {
-        items[item] = {record.category(), record.stock_status() != 2};
+        items[item] = {record.category(), record.stock_status() != 2,
+                       record.price()};
         return true;
       }));
   core::Interactions data;

@@ -366,6 +366,7 @@ Interactions DemoInteractions(const DemoShop& shop) {
   for (const DemoItem& item : shop.items) {
     data.catalog.item_category.push_back(item.category);
     data.catalog.item_in_stock.push_back(item.in_stock);
+    data.catalog.item_price.push_back(static_cast<float>(item.price));
   }
   return data;
 }

@@ -38,6 +38,8 @@ struct Catalog {
   // item_in_stock[item]; size num_items. Items without a record count as in
   // stock.
   std::vector<bool> item_in_stock;
+  // item_price[item], NaN when unknown; empty when no price is known.
+  std::vector<float> item_price;
   static constexpr int32_t kNoCategory = -1;
 };
 
