@@ -8,6 +8,7 @@
 #include "server/commands/demo_data_command.h"
 #include "server/commands/evaluate_command.h"
 #include "server/commands/import_command.h"
+#include "server/commands/propensity_table_command.h"
 #include "server/commands/serve_command.h"
 #include "server/commands/train_command.h"
 
@@ -22,6 +23,7 @@ constexpr char kUsage[] =
     "  train      train a model bundle from a store and publish it\n"
     "  evaluate   measure every model on hold-out splits of a store\n"
     "  demo-data  write a synthetic shop as CSV files\n"
+    "  propensity-table  export the purchase-propensity training table\n"
     "  version    print the version\n"
     "  help       print this text\n"
     "\n"
@@ -45,6 +47,9 @@ int main(int argc, char** argv) {
   if (command == "train") return shopml::server::RunTrainCommand(args);
   if (command == "evaluate") return shopml::server::RunEvaluateCommand(args);
   if (command == "demo-data") return shopml::server::RunDemoDataCommand(args);
+  if (command == "propensity-table") {
+    return shopml::server::RunPropensityTableCommand(args);
+  }
   if (command == "version" || command == "--version") {
     std::printf("shopml %s\n", SHOPML_VERSION);
     return 0;
