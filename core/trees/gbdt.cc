@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/baseline/data_checks.h"
 #include "core/trees/tree_builder.h"
+#include "core/trees/tree_shap.h"
 #include "core/util/status_macros.h"
 
 namespace shopml::core {
@@ -267,6 +268,12 @@ std::vector<float> GbdtModel::Predict(const FeatureMatrix& x) const {
     for (float& v : out) v = static_cast<float>(Sigmoid(v));
   }
   return out;
+}
+
+std::vector<float> GbdtModel::Contributions(const FeatureMatrix& x,
+                                            int threads) const {
+  return trees_internal::EnsembleContributions(trees_, num_features_,
+                                               base_score_, 1.0, x, threads);
 }
 
 }  // namespace shopml::core

@@ -78,6 +78,10 @@ struct GbdtNode {
   int32_t left = -1;
   int32_t right = -1;
   float value = 0;  // Leaves: the contribution to the raw score.
+  // The training Hessian sum of the rows that reached the node (xgboost's
+  // cover; for a random forest, the bootstrap rows counted with their
+  // multiplicity). Feature contributions weight the children by it.
+  float cover = 0;
 };
 
 class GbdtModel {
@@ -92,18 +96,31 @@ class GbdtModel {
 
   // The model file; FromProto(ToProto()) predicts bit for bit the same.
   // FromProto never trusts its input: DataLoss on an unknown format_version
-  // or loss, arrays of different lengths, a child index not after its
-  // parent or out of range, a feature out of range, a value or threshold
-  // that is not finite, or an importance list of the wrong size.
+  // (1 had no covers) or loss, arrays of different lengths, a child index
+  // not after its parent or out of range, a feature out of range, a value,
+  // threshold or cover that is not finite, a negative cover or a split whose
+  // children's covers sum to 0, or an importance list of the wrong size.
   model::v1::GbdtModel ToProto() const;
   static absl::StatusOr<GbdtModel> FromProto(const model::v1::GbdtModel& proto);
-  static constexpr uint32_t kFormatVersion = 1;
+  static constexpr uint32_t kFormatVersion = 2;
 
   // Raw scores (log-odds for the logistic loss) and predictions
   // (probabilities for the logistic loss) of each row. REQUIRES: x.cols()
   // == num_features().
   std::vector<float> PredictRaw(const FeatureMatrix& x) const;
   std::vector<float> Predict(const FeatureMatrix& x) const;
+
+  // Per-prediction feature contributions in raw-score space, exact
+  // path-dependent TreeSHAP (tree_shap.h; xgboost's pred_contribs): rows x
+  // (num_features() + 1), row-major; entry (r, f) is feature f's share of
+  // row r's raw score, the last column the expected raw score (base_score
+  // plus each tree's cover-weighted mean leaf), so each row sums to its
+  // PredictRaw up to float rounding. A feature the row's paths never test
+  // gets exactly 0. Costs O(trees * leaves * depth^2) per row. Rows are
+  // split over up to `threads` threads; results do not depend on it.
+  // REQUIRES: x.cols() == num_features().
+  std::vector<float> Contributions(const FeatureMatrix& x,
+                                   int threads = 1) const;
 
   int num_features() const { return num_features_; }
   int num_trees() const { return static_cast<int>(trees_.size()); }

@@ -19,7 +19,8 @@ absl::StatusOr<std::vector<GbdtNode>> ParseTree(const model::v1::GbdtTree& t,
                                                 int index, int num_features) {
   const int n = t.feature_size();
   if (n == 0 || t.threshold_size() != n || t.default_left_size() != n ||
-      t.left_size() != n || t.right_size() != n || t.value_size() != n) {
+      t.left_size() != n || t.right_size() != n || t.value_size() != n ||
+      t.cover_size() != n) {
     return Corrupt(index, "node arrays are empty or of different lengths");
   }
   std::vector<GbdtNode> nodes(n);
@@ -31,14 +32,24 @@ absl::StatusOr<std::vector<GbdtNode>> ParseTree(const model::v1::GbdtTree& t,
     node.left = t.left(i);
     node.right = t.right(i);
     node.value = t.value(i);
-    if (!std::isfinite(node.value) || !std::isfinite(node.threshold)) {
+    node.cover = t.cover(i);
+    if (!std::isfinite(node.value) || !std::isfinite(node.threshold) ||
+        !std::isfinite(node.cover)) {
       return Corrupt(index, absl::StrCat("node ", i, " is not finite"));
+    }
+    if (node.cover < 0) {
+      return Corrupt(index, absl::StrCat("node ", i, " has a negative cover"));
     }
     if (node.feature == -1) continue;
     // Children after their parent: no cycles, every walk ends at a leaf.
     if (node.feature < 0 || node.feature >= num_features || node.left <= i ||
         node.left >= n || node.right <= i || node.right >= n) {
       return Corrupt(index, absl::StrCat("node ", i, " is malformed"));
+    }
+    // Contributions divide by the children's covers.
+    if (!(t.cover(node.left) + t.cover(node.right) > 0)) {
+      return Corrupt(index,
+                     absl::StrCat("node ", i, "'s children have no cover"));
     }
   }
   return nodes;
@@ -65,6 +76,7 @@ model::v1::GbdtModel GbdtModel::ToProto() const {
       t->add_left(node.left);
       t->add_right(node.right);
       t->add_value(node.value);
+      t->add_cover(node.cover);
     }
   }
   return proto;

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/baseline/data_checks.h"
 #include "core/trees/tree_builder.h"
+#include "core/trees/tree_shap.h"
 #include "core/util/status_macros.h"
 
 namespace shopml::core {
@@ -104,6 +105,13 @@ std::vector<float> RandomForest::Predict(const FeatureMatrix& x) const {
     out[r] = static_cast<float>(sum[r] * scale);
   }
   return out;
+}
+
+std::vector<float> RandomForest::Contributions(const FeatureMatrix& x,
+                                               int threads) const {
+  return trees_internal::EnsembleContributions(
+      trees_, num_features_, 0.0, 1.0 / static_cast<double>(trees_.size()), x,
+      threads);
 }
 
 }  // namespace shopml::core

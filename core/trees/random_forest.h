@@ -48,10 +48,21 @@ class RandomForest {
   // num_features().
   std::vector<float> Predict(const FeatureMatrix& x) const;
 
+  // Per-prediction feature contributions in prediction space, exact
+  // path-dependent TreeSHAP (tree_shap.h) averaged over the trees: rows x
+  // (num_features() + 1), row-major, the last column the mean of the trees'
+  // cover-weighted mean leaves (about the training labels' mean), so each
+  // row sums to its Predict up to float rounding. Rows are split over up to
+  // `threads` threads; results do not depend on it. REQUIRES: x.cols() ==
+  // num_features().
+  std::vector<float> Contributions(const FeatureMatrix& x,
+                                   int threads = 1) const;
+
   int num_features() const { return num_features_; }
   int num_trees() const { return static_cast<int>(trees_.size()); }
   // Total split gain (reduction of squared error) per feature.
   const std::vector<double>& gain_importance() const { return importance_; }
+  const std::vector<std::vector<GbdtNode>>& trees() const { return trees_; }
 
  private:
   int num_features_ = 0;

@@ -227,7 +227,8 @@ TEST(GbdtProtoTest, CorruptFilesAreDataLoss) {
     mutate(p);
     cases.emplace_back(name, p);
   };
-  add("version", [](auto& p) { p.set_format_version(2); });
+  add("version 1, without covers", [](auto& p) { p.set_format_version(1); });
+  add("version 3", [](auto& p) { p.set_format_version(3); });
   add("loss",
       [](auto& p) { p.set_loss(model::v1::GbdtModel::LOSS_UNSPECIFIED); });
   add("importance", [](auto& p) { p.add_gain_importance(1); });
@@ -241,6 +242,15 @@ TEST(GbdtProtoTest, CorruptFilesAreDataLoss) {
     p.mutable_trees(0)->set_value(p.trees(0).value_size() - 1, INFINITY);
   });
   add("empty tree", [](auto& p) { p.add_trees(); });
+  add("no covers", [](auto& p) { p.mutable_trees(0)->clear_cover(); });
+  add("cover not finite",
+      [](auto& p) { p.mutable_trees(0)->set_cover(0, NAN); });
+  add("negative cover", [](auto& p) { p.mutable_trees(0)->set_cover(1, -1); });
+  add("children without cover", [](auto& p) {
+    model::v1::GbdtTree* t = p.mutable_trees(0);
+    t->set_cover(t->left(0), 0);
+    t->set_cover(t->right(0), 0);
+  });
   for (const auto& [name, proto] : cases) {
     EXPECT_THAT(GbdtModel::FromProto(proto),
                 StatusIs(absl::StatusCode::kDataLoss, HasSubstr("gbdt")))
