@@ -28,6 +28,8 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "core/trees/binning.h"
+#include "core/trees/flat_forest.h"
+#include "core/trees/tree_node.h"
 #include "shopml/model/v1/tree_models.pb.h"
 
 namespace shopml::core {
@@ -69,21 +71,6 @@ struct GbdtData {
   absl::Span<const float> y;
 };
 
-struct GbdtNode {
-  // Internal nodes: go left when x[feature] <= threshold, or when it is
-  // missing and default_left. Leaves have feature -1.
-  int32_t feature = -1;
-  float threshold = 0;
-  bool default_left = true;
-  int32_t left = -1;
-  int32_t right = -1;
-  float value = 0;  // Leaves: the contribution to the raw score.
-  // The training Hessian sum of the rows that reached the node (xgboost's
-  // cover; for a random forest, the bootstrap rows counted with their
-  // multiplicity). Feature contributions weight the children by it.
-  float cover = 0;
-};
-
 class GbdtModel {
  public:
   // InvalidArgument naming the field for an option out of range, or for
@@ -105,10 +92,13 @@ class GbdtModel {
   static constexpr uint32_t kFormatVersion = 2;
 
   // Raw scores (log-odds for the logistic loss) and predictions
-  // (probabilities for the logistic loss) of each row. REQUIRES: x.cols()
-  // == num_features().
-  std::vector<float> PredictRaw(const FeatureMatrix& x) const;
-  std::vector<float> Predict(const FeatureMatrix& x) const;
+  // (probabilities for the logistic loss) of each row, over the flat layout
+  // of flat_forest.h: bit for bit base_score plus each tree's leaf value in
+  // tree order, summed in double. Blocks of rows are split over up to
+  // `threads` threads (batches under 512 rows stay on the caller's);
+  // results do not depend on it. REQUIRES: x.cols() == num_features().
+  std::vector<float> PredictRaw(const FeatureMatrix& x, int threads = 1) const;
+  std::vector<float> Predict(const FeatureMatrix& x, int threads = 1) const;
 
   // Per-prediction feature contributions in raw-score space, exact
   // path-dependent TreeSHAP (tree_shap.h; xgboost's pred_contribs): rows x
@@ -139,25 +129,8 @@ class GbdtModel {
   std::vector<std::vector<GbdtNode>> trees_;
   std::vector<double> importance_;
 
-  // The trees laid out for batch prediction: leaves point to themselves
-  // (threshold +inf, default left), so every row of a block takes exactly
-  // `depth` branch-free steps through a tree, and the rows' walks overlap.
-  struct FlatNode {
-    int32_t feature = 0;
-    float threshold = 0;
-    int32_t next[2] = {0, 0};  // Left, right.
-    bool default_left = true;
-  };
-  struct FlatTree {
-    std::vector<FlatNode> nodes;
-    std::vector<float> values;  // Per node; used at leaves.
-    int depth = 0;
-  };
-  std::vector<FlatTree> flat_;
-  // Builds flat_ from trees_; called whenever trees_ is final.
-  void Flatten();
-  void PredictBlock(const FeatureMatrix& x, Eigen::Index begin,
-                    Eigen::Index end, double* raw) const;
+  // trees_ laid out for batch prediction; rebuilt whenever trees_ is final.
+  trees_internal::FlatForest flat_;
 };
 
 }  // namespace shopml::core

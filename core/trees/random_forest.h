@@ -16,7 +16,10 @@
 
 #include "absl/status/statusor.h"
 #include "core/trees/binning.h"
+#include "core/trees/flat_forest.h"
 #include "core/trees/gbdt.h"
+#include "core/trees/tree_node.h"
+#include "shopml/model/v1/tree_models.pb.h"
 
 namespace shopml::core {
 
@@ -44,9 +47,22 @@ class RandomForest {
   static absl::StatusOr<RandomForest> Train(const GbdtData& train,
                                             const RandomForestOptions& options);
 
-  // The mean of the trees' values per row. REQUIRES: x.cols() ==
+  // The model file; FromProto(ToProto()) predicts bit for bit the same.
+  // FromProto never trusts its input: DataLoss on an unknown
+  // format_version, num_features above 2^24, no trees, an importance list of
+  // the wrong size or with a value not finite >= 0, or any tree the checks
+  // of GbdtModel::FromProto reject.
+  model::v1::RandomForestModel ToProto() const;
+  static absl::StatusOr<RandomForest> FromProto(
+      const model::v1::RandomForestModel& proto);
+  static constexpr uint32_t kFormatVersion = 1;
+
+  // The mean of the trees' values per row, over the flat layout of
+  // flat_forest.h: bit for bit the trees' leaf values summed in tree order
+  // in double, times 1 / num_trees(). Blocks of rows are split over up to
+  // `threads` threads; results do not depend on it. REQUIRES: x.cols() ==
   // num_features().
-  std::vector<float> Predict(const FeatureMatrix& x) const;
+  std::vector<float> Predict(const FeatureMatrix& x, int threads = 1) const;
 
   // Per-prediction feature contributions in prediction space, exact
   // path-dependent TreeSHAP (tree_shap.h) averaged over the trees: rows x
@@ -68,6 +84,7 @@ class RandomForest {
   int num_features_ = 0;
   std::vector<std::vector<GbdtNode>> trees_;
   std::vector<double> importance_;
+  trees_internal::FlatForest flat_;  // trees_ laid out for Predict.
 };
 
 }  // namespace shopml::core

@@ -28,7 +28,7 @@
 #include <vector>
 
 #include "core/features/feature_matrix.h"
-#include "core/trees/gbdt.h"
+#include "core/trees/tree_node.h"
 
 namespace shopml::core::trees_internal {
 

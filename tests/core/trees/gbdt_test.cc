@@ -179,6 +179,8 @@ TEST(GbdtTest, BatchPredictionEqualsWalkingEachTree) {
   options.max_depth = 5;
   ASSERT_OK_AND_ASSIGN(GbdtModel model,
                        GbdtModel::Train(d.data(), nullptr, options));
+  d.x(5, 0) = INFINITY;  // Only training refuses infinities.
+  d.x(6, 1) = -INFINITY;
   const std::vector<float> batch = model.PredictRaw(d.x);
   for (int r = 0; r < d.x.rows(); ++r) {
     double raw = model.base_score();
@@ -193,6 +195,13 @@ TEST(GbdtTest, BatchPredictionEqualsWalkingEachTree) {
       raw += tree[n].value;
     }
     ASSERT_EQ(batch[r], static_cast<float>(raw)) << "row " << r;
+  }
+  EXPECT_EQ(model.PredictRaw(d.x, 2), batch);
+  // Batches of any size, down to one row.
+  for (int rows : {1, 15, 16, 17, 63, 64, 65, 600}) {
+    const std::vector<float> part = model.PredictRaw(d.x.topRows(rows));
+    EXPECT_EQ(part, std::vector<float>(batch.begin(), batch.begin() + rows))
+        << rows << " rows";
   }
 }
 
@@ -232,9 +241,12 @@ TEST(GbdtProtoTest, CorruptFilesAreDataLoss) {
   add("loss",
       [](auto& p) { p.set_loss(model::v1::GbdtModel::LOSS_UNSPECIFIED); });
   add("importance", [](auto& p) { p.add_gain_importance(1); });
+  add("importance NaN", [](auto& p) { p.set_gain_importance(0, NAN); });
   add("base", [](auto& p) { p.set_base_score(NAN); });
   add("lengths", [](auto& p) { p.mutable_trees(0)->add_value(0); });
   add("cycle", [](auto& p) { p.mutable_trees(0)->set_left(0, 0); });
+  add("same child twice",
+      [](auto& p) { p.mutable_trees(0)->set_right(0, p.trees(0).left(0)); });
   add("child out of range",
       [](auto& p) { p.mutable_trees(0)->set_right(0, 999); });
   add("feature", [](auto& p) { p.mutable_trees(0)->set_feature(0, 3); });
