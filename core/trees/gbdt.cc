@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/baseline/data_checks.h"
 #include "core/trees/tree_builder.h"
+#include "core/trees/tree_shap.h"
 #include "core/util/status_macros.h"
 
 namespace shopml::core {
@@ -190,83 +191,29 @@ absl::StatusOr<GbdtModel> GbdtModel::Train(const GbdtData& train,
     }
   }
   if (validation != nullptr && best_trees > 0) model.trees_.resize(best_trees);
-  model.Flatten();
+  model.flat_ = trees_internal::FlatForest(model.trees_);
   return model;
 }
 
-void GbdtModel::Flatten() {
-  flat_.clear();
-  flat_.reserve(trees_.size());
-  for (const std::vector<GbdtNode>& tree : trees_) {
-    FlatTree flat;
-    flat.nodes.resize(tree.size());
-    flat.values.resize(tree.size());
-    std::vector<int> depth(tree.size(), 0);
-    for (size_t i = 0; i < tree.size(); ++i) {
-      const GbdtNode& node = tree[i];
-      FlatNode& f = flat.nodes[i];
-      flat.values[i] = node.value;
-      if (node.feature < 0) {
-        f.feature = 0;
-        f.threshold = std::numeric_limits<float>::infinity();
-        f.next[0] = f.next[1] = static_cast<int32_t>(i);
-        f.default_left = true;
-        continue;
-      }
-      f.feature = node.feature;
-      f.threshold = node.threshold;
-      f.next[0] = node.left;
-      f.next[1] = node.right;
-      f.default_left = node.default_left;
-      // Children come after their parent, so depth[i] is final here.
-      depth[node.left] = depth[node.right] = depth[i] + 1;
-      flat.depth = std::max(flat.depth, depth[i] + 1);
-    }
-    flat_.push_back(std::move(flat));
-  }
-}
-
-void GbdtModel::PredictBlock(const FeatureMatrix& x, Eigen::Index begin,
-                             Eigen::Index end, double* raw) const {
-  constexpr int kLanes = 8;
-  for (Eigen::Index base = begin; base < end; base += kLanes) {
-    const int lanes =
-        static_cast<int>(std::min<Eigen::Index>(kLanes, end - base));
-    const float* rows[kLanes];
-    for (int i = 0; i < lanes; ++i) rows[i] = x.row(base + i).data();
-    for (const FlatTree& tree : flat_) {
-      int32_t at[kLanes] = {0, 0, 0, 0, 0, 0, 0, 0};
-      for (int level = 0; level < tree.depth; ++level) {
-        for (int i = 0; i < lanes; ++i) {
-          const FlatNode& n = tree.nodes[at[i]];
-          const float v = rows[i][n.feature];
-          // A NaN compares false, so it goes left only by default.
-          const bool left = (v <= n.threshold) | (n.default_left & (v != v));
-          at[i] = n.next[left ? 0 : 1];
-        }
-      }
-      for (int i = 0; i < lanes; ++i) raw[base + i] += tree.values[at[i]];
-    }
-  }
-}
-
-std::vector<float> GbdtModel::PredictRaw(const FeatureMatrix& x) const {
-  // Tree-major over blocks of rows: one tree's nodes stay in cache while a
-  // block's rows pass through it, eight walks at a time.
-  constexpr Eigen::Index kBlock = 256;
-  std::vector<double> raw(static_cast<size_t>(x.rows()), base_score_);
-  for (Eigen::Index begin = 0; begin < x.rows(); begin += kBlock) {
-    PredictBlock(x, begin, std::min(x.rows(), begin + kBlock), raw.data());
-  }
+std::vector<float> GbdtModel::PredictRaw(const FeatureMatrix& x,
+                                         int threads) const {
+  const std::vector<double> raw = flat_.Sums(x, base_score_, threads);
   return std::vector<float>(raw.begin(), raw.end());
 }
 
-std::vector<float> GbdtModel::Predict(const FeatureMatrix& x) const {
-  std::vector<float> out = PredictRaw(x);
+std::vector<float> GbdtModel::Predict(const FeatureMatrix& x,
+                                      int threads) const {
+  std::vector<float> out = PredictRaw(x, threads);
   if (loss_ == GbdtLoss::kLogistic) {
     for (float& v : out) v = static_cast<float>(Sigmoid(v));
   }
   return out;
+}
+
+std::vector<float> GbdtModel::Contributions(const FeatureMatrix& x,
+                                            int threads) const {
+  return trees_internal::EnsembleContributions(trees_, num_features_,
+                                               base_score_, 1.0, x, threads);
 }
 
 }  // namespace shopml::core

@@ -28,6 +28,8 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "core/trees/binning.h"
+#include "core/trees/flat_forest.h"
+#include "core/trees/tree_node.h"
 #include "shopml/model/v1/tree_models.pb.h"
 
 namespace shopml::core {
@@ -69,17 +71,6 @@ struct GbdtData {
   absl::Span<const float> y;
 };
 
-struct GbdtNode {
-  // Internal nodes: go left when x[feature] <= threshold, or when it is
-  // missing and default_left. Leaves have feature -1.
-  int32_t feature = -1;
-  float threshold = 0;
-  bool default_left = true;
-  int32_t left = -1;
-  int32_t right = -1;
-  float value = 0;  // Leaves: the contribution to the raw score.
-};
-
 class GbdtModel {
  public:
   // InvalidArgument naming the field for an option out of range, or for
@@ -92,18 +83,34 @@ class GbdtModel {
 
   // The model file; FromProto(ToProto()) predicts bit for bit the same.
   // FromProto never trusts its input: DataLoss on an unknown format_version
-  // or loss, arrays of different lengths, a child index not after its
-  // parent or out of range, a feature out of range, a value or threshold
-  // that is not finite, or an importance list of the wrong size.
+  // (1 had no covers) or loss, arrays of different lengths, a child index
+  // not after its parent or out of range, a feature out of range, a value,
+  // threshold or cover that is not finite, a negative cover or a split whose
+  // children's covers sum to 0, or an importance list of the wrong size.
   model::v1::GbdtModel ToProto() const;
   static absl::StatusOr<GbdtModel> FromProto(const model::v1::GbdtModel& proto);
-  static constexpr uint32_t kFormatVersion = 1;
+  static constexpr uint32_t kFormatVersion = 2;
 
   // Raw scores (log-odds for the logistic loss) and predictions
-  // (probabilities for the logistic loss) of each row. REQUIRES: x.cols()
-  // == num_features().
-  std::vector<float> PredictRaw(const FeatureMatrix& x) const;
-  std::vector<float> Predict(const FeatureMatrix& x) const;
+  // (probabilities for the logistic loss) of each row, over the flat layout
+  // of flat_forest.h: bit for bit base_score plus each tree's leaf value in
+  // tree order, summed in double. Blocks of rows are split over up to
+  // `threads` threads (batches under 512 rows stay on the caller's);
+  // results do not depend on it. REQUIRES: x.cols() == num_features().
+  std::vector<float> PredictRaw(const FeatureMatrix& x, int threads = 1) const;
+  std::vector<float> Predict(const FeatureMatrix& x, int threads = 1) const;
+
+  // Per-prediction feature contributions in raw-score space, exact
+  // path-dependent TreeSHAP (tree_shap.h; xgboost's pred_contribs): rows x
+  // (num_features() + 1), row-major; entry (r, f) is feature f's share of
+  // row r's raw score, the last column the expected raw score (base_score
+  // plus each tree's cover-weighted mean leaf), so each row sums to its
+  // PredictRaw up to float rounding. A feature the row's paths never test
+  // gets exactly 0. Costs O(trees * leaves * depth^2) per row. Rows are
+  // split over up to `threads` threads; results do not depend on it.
+  // REQUIRES: x.cols() == num_features().
+  std::vector<float> Contributions(const FeatureMatrix& x,
+                                   int threads = 1) const;
 
   int num_features() const { return num_features_; }
   int num_trees() const { return static_cast<int>(trees_.size()); }
@@ -122,25 +129,8 @@ class GbdtModel {
   std::vector<std::vector<GbdtNode>> trees_;
   std::vector<double> importance_;
 
-  // The trees laid out for batch prediction: leaves point to themselves
-  // (threshold +inf, default left), so every row of a block takes exactly
-  // `depth` branch-free steps through a tree, and the rows' walks overlap.
-  struct FlatNode {
-    int32_t feature = 0;
-    float threshold = 0;
-    int32_t next[2] = {0, 0};  // Left, right.
-    bool default_left = true;
-  };
-  struct FlatTree {
-    std::vector<FlatNode> nodes;
-    std::vector<float> values;  // Per node; used at leaves.
-    int depth = 0;
-  };
-  std::vector<FlatTree> flat_;
-  // Builds flat_ from trees_; called whenever trees_ is final.
-  void Flatten();
-  void PredictBlock(const FeatureMatrix& x, Eigen::Index begin,
-                    Eigen::Index end, double* raw) const;
+  // trees_ laid out for batch prediction; rebuilt whenever trees_ is final.
+  trees_internal::FlatForest flat_;
 };
 
 }  // namespace shopml::core

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/baseline/data_checks.h"
 #include "core/trees/tree_builder.h"
+#include "core/trees/tree_shap.h"
 #include "core/util/status_macros.h"
 
 namespace shopml::core {
@@ -15,7 +16,6 @@ using trees_internal::GradientPair;
 using trees_internal::Random;
 using trees_internal::TreeBuilder;
 using trees_internal::TreeGrowth;
-using trees_internal::TreeValue;
 
 absl::Status Check(const GbdtData& train, const RandomForestOptions& o) {
   SHOPML_RETURN_IF_ERROR(CheckOption("num_trees", o.num_trees, 1, 10000));
@@ -88,22 +88,26 @@ absl::StatusOr<RandomForest> RandomForest::Train(
                         forest.importance_, &random);
     forest.trees_.push_back(builder.Build(std::move(rows)));
   }
+  forest.flat_ = trees_internal::FlatForest(forest.trees_);
   return forest;
 }
 
-std::vector<float> RandomForest::Predict(const FeatureMatrix& x) const {
-  std::vector<double> sum(static_cast<size_t>(x.rows()), 0.0);
-  for (const std::vector<GbdtNode>& tree : trees_) {
-    for (Eigen::Index r = 0; r < x.rows(); ++r) {
-      sum[r] += TreeValue(tree, x.row(r).data());
-    }
-  }
+std::vector<float> RandomForest::Predict(const FeatureMatrix& x,
+                                         int threads) const {
+  const std::vector<double> sum = flat_.Sums(x, 0.0, threads);
   std::vector<float> out(sum.size());
   const double scale = 1.0 / static_cast<double>(trees_.size());
   for (size_t r = 0; r < sum.size(); ++r) {
     out[r] = static_cast<float>(sum[r] * scale);
   }
   return out;
+}
+
+std::vector<float> RandomForest::Contributions(const FeatureMatrix& x,
+                                               int threads) const {
+  return trees_internal::EnsembleContributions(
+      trees_, num_features_, 0.0, 1.0 / static_cast<double>(trees_.size()), x,
+      threads);
 }
 
 }  // namespace shopml::core

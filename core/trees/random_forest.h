@@ -16,7 +16,10 @@
 
 #include "absl/status/statusor.h"
 #include "core/trees/binning.h"
+#include "core/trees/flat_forest.h"
 #include "core/trees/gbdt.h"
+#include "core/trees/tree_node.h"
+#include "shopml/model/v1/tree_models.pb.h"
 
 namespace shopml::core {
 
@@ -44,19 +47,44 @@ class RandomForest {
   static absl::StatusOr<RandomForest> Train(const GbdtData& train,
                                             const RandomForestOptions& options);
 
-  // The mean of the trees' values per row. REQUIRES: x.cols() ==
+  // The model file; FromProto(ToProto()) predicts bit for bit the same.
+  // FromProto never trusts its input: DataLoss on an unknown
+  // format_version, num_features above 2^24, no trees, an importance list of
+  // the wrong size or with a value not finite >= 0, or any tree the checks
+  // of GbdtModel::FromProto reject.
+  model::v1::RandomForestModel ToProto() const;
+  static absl::StatusOr<RandomForest> FromProto(
+      const model::v1::RandomForestModel& proto);
+  static constexpr uint32_t kFormatVersion = 1;
+
+  // The mean of the trees' values per row, over the flat layout of
+  // flat_forest.h: bit for bit the trees' leaf values summed in tree order
+  // in double, times 1 / num_trees(). Blocks of rows are split over up to
+  // `threads` threads; results do not depend on it. REQUIRES: x.cols() ==
   // num_features().
-  std::vector<float> Predict(const FeatureMatrix& x) const;
+  std::vector<float> Predict(const FeatureMatrix& x, int threads = 1) const;
+
+  // Per-prediction feature contributions in prediction space, exact
+  // path-dependent TreeSHAP (tree_shap.h) averaged over the trees: rows x
+  // (num_features() + 1), row-major, the last column the mean of the trees'
+  // cover-weighted mean leaves (about the training labels' mean), so each
+  // row sums to its Predict up to float rounding. Rows are split over up to
+  // `threads` threads; results do not depend on it. REQUIRES: x.cols() ==
+  // num_features().
+  std::vector<float> Contributions(const FeatureMatrix& x,
+                                   int threads = 1) const;
 
   int num_features() const { return num_features_; }
   int num_trees() const { return static_cast<int>(trees_.size()); }
   // Total split gain (reduction of squared error) per feature.
   const std::vector<double>& gain_importance() const { return importance_; }
+  const std::vector<std::vector<GbdtNode>>& trees() const { return trees_; }
 
  private:
   int num_features_ = 0;
   std::vector<std::vector<GbdtNode>> trees_;
   std::vector<double> importance_;
+  trees_internal::FlatForest flat_;  // trees_ laid out for Predict.
 };
 
 }  // namespace shopml::core

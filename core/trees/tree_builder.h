@@ -133,6 +133,7 @@ class TreeBuilder {
     for (uint32_t r : rows) total.Add(gradients_[r]);
     const int index = static_cast<int>(nodes_.size());
     nodes_.emplace_back();
+    nodes_[index].cover = static_cast<float>(total.h);
     const Split split = hist.empty() ? Split() : BestSplit(hist, total);
     if (split.feature < 0) {
       const float value = static_cast<float>(-options_.learning_rate * total.g /

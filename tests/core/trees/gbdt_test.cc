@@ -179,6 +179,8 @@ TEST(GbdtTest, BatchPredictionEqualsWalkingEachTree) {
   options.max_depth = 5;
   ASSERT_OK_AND_ASSIGN(GbdtModel model,
                        GbdtModel::Train(d.data(), nullptr, options));
+  d.x(5, 0) = INFINITY;  // Only training refuses infinities.
+  d.x(6, 1) = -INFINITY;
   const std::vector<float> batch = model.PredictRaw(d.x);
   for (int r = 0; r < d.x.rows(); ++r) {
     double raw = model.base_score();
@@ -193,6 +195,13 @@ TEST(GbdtTest, BatchPredictionEqualsWalkingEachTree) {
       raw += tree[n].value;
     }
     ASSERT_EQ(batch[r], static_cast<float>(raw)) << "row " << r;
+  }
+  EXPECT_EQ(model.PredictRaw(d.x, 2), batch);
+  // Batches of any size, down to one row.
+  for (int rows : {1, 15, 16, 17, 63, 64, 65, 600}) {
+    const std::vector<float> part = model.PredictRaw(d.x.topRows(rows));
+    EXPECT_EQ(part, std::vector<float>(batch.begin(), batch.begin() + rows))
+        << rows << " rows";
   }
 }
 
@@ -227,13 +236,17 @@ TEST(GbdtProtoTest, CorruptFilesAreDataLoss) {
     mutate(p);
     cases.emplace_back(name, p);
   };
-  add("version", [](auto& p) { p.set_format_version(2); });
+  add("version 1, without covers", [](auto& p) { p.set_format_version(1); });
+  add("version 3", [](auto& p) { p.set_format_version(3); });
   add("loss",
       [](auto& p) { p.set_loss(model::v1::GbdtModel::LOSS_UNSPECIFIED); });
   add("importance", [](auto& p) { p.add_gain_importance(1); });
+  add("importance NaN", [](auto& p) { p.set_gain_importance(0, NAN); });
   add("base", [](auto& p) { p.set_base_score(NAN); });
   add("lengths", [](auto& p) { p.mutable_trees(0)->add_value(0); });
   add("cycle", [](auto& p) { p.mutable_trees(0)->set_left(0, 0); });
+  add("same child twice",
+      [](auto& p) { p.mutable_trees(0)->set_right(0, p.trees(0).left(0)); });
   add("child out of range",
       [](auto& p) { p.mutable_trees(0)->set_right(0, 999); });
   add("feature", [](auto& p) { p.mutable_trees(0)->set_feature(0, 3); });
@@ -241,6 +254,15 @@ TEST(GbdtProtoTest, CorruptFilesAreDataLoss) {
     p.mutable_trees(0)->set_value(p.trees(0).value_size() - 1, INFINITY);
   });
   add("empty tree", [](auto& p) { p.add_trees(); });
+  add("no covers", [](auto& p) { p.mutable_trees(0)->clear_cover(); });
+  add("cover not finite",
+      [](auto& p) { p.mutable_trees(0)->set_cover(0, NAN); });
+  add("negative cover", [](auto& p) { p.mutable_trees(0)->set_cover(1, -1); });
+  add("children without cover", [](auto& p) {
+    model::v1::GbdtTree* t = p.mutable_trees(0);
+    t->set_cover(t->left(0), 0);
+    t->set_cover(t->right(0), 0);
+  });
   for (const auto& [name, proto] : cases) {
     EXPECT_THAT(GbdtModel::FromProto(proto),
                 StatusIs(absl::StatusCode::kDataLoss, HasSubstr("gbdt")))

@@ -1,6 +1,8 @@
 #include "core/trees/random_forest.h"
 
+#include <cmath>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -91,6 +93,140 @@ TEST(RandomForestTest, RejectsBadOptionsAndDataNamingThem) {
   EXPECT_THAT(
       RandomForest::Train(bad.data(), RandomForestOptions()),
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("train.y[7]")));
+}
+
+TEST(RandomForestTest, BatchPredictionEqualsWalkingEachTree) {
+  Dataset d = Xor(1003, 6);  // Not a multiple of the block sizes.
+  for (int r = 0; r < 1003; r += 7) d.x(r, r % 4) = NAN;
+  RandomForestOptions options;
+  options.num_trees = 12;
+  options.max_depth = 7;
+  ASSERT_OK_AND_ASSIGN(RandomForest forest,
+                       RandomForest::Train(d.data(), options));
+  d.x(5, 0) = INFINITY;  // Only training refuses infinities.
+  d.x(6, 1) = -INFINITY;
+  const std::vector<float> batch = forest.Predict(d.x);
+  for (int r = 0; r < d.x.rows(); ++r) {
+    double sum = 0;
+    for (const std::vector<GbdtNode>& tree : forest.trees()) {
+      int n = 0;
+      while (tree[n].feature >= 0) {
+        const float v = d.x(r, tree[n].feature);
+        const bool left =
+            std::isnan(v) ? tree[n].default_left : v <= tree[n].threshold;
+        n = left ? tree[n].left : tree[n].right;
+      }
+      sum += tree[n].value;
+    }
+    ASSERT_EQ(batch[r], static_cast<float>(sum / 12)) << "row " << r;
+  }
+  EXPECT_EQ(forest.Predict(d.x, 2), batch);
+}
+
+TEST(RandomForestProtoTest, RoundTripPredictsBitForBit) {
+  Dataset d = Xor(1000, 7);
+  d.x(3, 1) = NAN;
+  RandomForestOptions options;
+  options.num_trees = 8;
+  ASSERT_OK_AND_ASSIGN(RandomForest forest,
+                       RandomForest::Train(d.data(), options));
+  const model::v1::RandomForestModel proto = forest.ToProto();
+  ASSERT_OK_AND_ASSIGN(RandomForest loaded, RandomForest::FromProto(proto));
+  EXPECT_EQ(loaded.Predict(d.x), forest.Predict(d.x));
+  EXPECT_EQ(loaded.Contributions(d.x), forest.Contributions(d.x));
+  EXPECT_EQ(loaded.gain_importance(), forest.gain_importance());
+  EXPECT_EQ(loaded.ToProto().SerializeAsString(), proto.SerializeAsString());
+}
+
+TEST(RandomForestProtoTest, CorruptFilesAreDataLoss) {
+  const Dataset d = Xor(500, 8);
+  RandomForestOptions options;
+  options.num_trees = 3;
+  options.max_depth = 3;
+  ASSERT_OK_AND_ASSIGN(RandomForest forest,
+                       RandomForest::Train(d.data(), options));
+  const model::v1::RandomForestModel good = forest.ToProto();
+  ASSERT_GT(good.trees(0).feature_size(), 3);  // The root and a child split.
+  ASSERT_GE(good.trees(0).feature(1), 0);
+  std::vector<std::pair<const char*, model::v1::RandomForestModel>> cases;
+  auto add = [&](const char* name, auto mutate) {
+    model::v1::RandomForestModel p = good;
+    mutate(p);
+    cases.emplace_back(name, p);
+  };
+  using Tree = model::v1::GbdtTree;
+  add("version 0", [](auto& p) { p.set_format_version(0); });
+  add("version 2", [](auto& p) { p.set_format_version(2); });
+  add("num_features", [](auto& p) { p.set_num_features(1u << 30); });
+  add("importance size", [](auto& p) { p.add_gain_importance(1); });
+  add("importance NaN", [](auto& p) { p.set_gain_importance(0, NAN); });
+  add("importance negative", [](auto& p) { p.set_gain_importance(1, -1); });
+  add("no trees", [](auto& p) { p.clear_trees(); });
+  add("empty tree", [](auto& p) { p.add_trees(); });
+  add("lengths", [](auto& p) { p.mutable_trees(0)->add_threshold(0); });
+  add("no covers", [](auto& p) { p.mutable_trees(1)->clear_cover(); });
+  add("cycle", [](auto& p) { p.mutable_trees(0)->set_left(0, 0); });
+  add("same child twice",
+      [](auto& p) { p.mutable_trees(0)->set_right(0, p.trees(0).left(0)); });
+  add("shared child", [](auto& p) {
+    // Node 1's left child is also the root's right child.
+    p.mutable_trees(0)->set_left(1, p.trees(0).right(0));
+  });
+  add("child out of range",
+      [](auto& p) { p.mutable_trees(2)->set_right(0, 1 << 20); });
+  add("feature out of range",
+      [](auto& p) { p.mutable_trees(0)->set_feature(0, 4); });
+  add("feature below -1",
+      [](auto& p) { p.mutable_trees(0)->set_feature(0, -2); });
+  add("threshold NaN",
+      [](auto& p) { p.mutable_trees(0)->set_threshold(0, NAN); });
+  add("value infinite", [](auto& p) {
+    Tree* t = p.mutable_trees(0);
+    t->set_value(t->value_size() - 1, INFINITY);
+  });
+  add("cover negative", [](auto& p) { p.mutable_trees(0)->set_cover(2, -1); });
+  add("children without cover", [](auto& p) {
+    Tree* t = p.mutable_trees(0);
+    t->set_cover(t->left(0), 0);
+    t->set_cover(t->right(0), 0);
+  });
+  for (const auto& [name, proto] : cases) {
+    EXPECT_THAT(
+        RandomForest::FromProto(proto),
+        StatusIs(absl::StatusCode::kDataLoss, HasSubstr("random_forest")))
+        << name;
+  }
+}
+
+TEST(RandomForestProtoTest, RejectsATreeTooDeepToExplain) {
+  // A chain of splits, each with a leaf on the left.
+  model::v1::RandomForestModel proto;
+  proto.set_format_version(RandomForest::kFormatVersion);
+  proto.set_num_features(1);
+  proto.add_gain_importance(0);
+  model::v1::GbdtTree* t = proto.add_trees();
+  const int splits = 70;
+  for (int i = 0; i < splits; ++i) {
+    t->add_feature(0);
+    t->add_left(splits + 1 + i);
+    t->add_right(i + 1);
+  }
+  t->add_feature(-1);  // The last right child.
+  t->add_left(-1);
+  t->add_right(-1);
+  for (int i = 0; i < splits; ++i) {
+    t->add_feature(-1);
+    t->add_left(-1);
+    t->add_right(-1);
+  }
+  for (int i = 0; i < t->feature_size(); ++i) {
+    t->add_threshold(static_cast<float>(i));
+    t->add_default_left(true);
+    t->add_value(1);
+    t->add_cover(1);
+  }
+  EXPECT_THAT(RandomForest::FromProto(proto),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("too deep")));
 }
 
 }  // namespace
