@@ -96,9 +96,11 @@ struct MlpOptions {
   // Seeds the initial weights, the hold-out, the batch order and dropout.
   // Default: 1.
   uint64_t seed = 1;
-  // Threads computing the shards of each mini-batch and the blocks of the
-  // validation rows, [0, 1024]; 0 is std::thread::hardware_concurrency().
-  // Results do not depend on it. Default: 0.
+  // Threads computing the 128-row shards of mini-batches of at least 1024
+  // rows (smaller batches are too short to pay for starting threads) and the
+  // blocks of the validation rows, [0, 1024]; 0 is
+  // std::thread::hardware_concurrency(). Results do not depend on it.
+  // Default: 0.
   int threads = 0;
 };
 

@@ -233,7 +233,7 @@ TEST(MlpTest, SameSeedSameModelOnAnyNumberOfThreads) {
   const Dataset train = Logistic(3000, 12);
   MlpOptions options;
   options.max_epochs = 5;
-  options.batch_size = 512;  // Four shards per batch.
+  options.batch_size = 2048;  // 16 shards, computed in parallel.
   options.dropout = 0.2;
   options.threads = 1;
   ASSERT_OK_AND_ASSIGN(MlpModel a,
