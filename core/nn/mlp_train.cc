@@ -22,6 +22,8 @@ namespace shopml::core {
 using nn_internal::Network;
 using nn_internal::Random;
 
+namespace {
+
 // Rows per shard of a mini-batch: the unit of parallel work, fixed so that
 // the sum of the shards' gradients is the same on any number of threads.
 constexpr int kShardRows = 128;
@@ -33,6 +35,8 @@ constexpr size_t kMinParallelBatchRows = 1024;
 
 // Independent random streams drawn from the seed.
 enum Stream : uint64_t { kInit = 1, kHoldout, kShuffle, kDropout };
+
+}  // namespace
 
 class MlpTrainer {
  public:
