@@ -4,8 +4,12 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "core/features/user_state.h"
 #include "core/util/status_macros.h"
+#include "server/history.h"
 #include "server/mf_user.h"
+#include "server/purchase_scorer.h"
 #include "server/validation.h"
 
 namespace shopml::server {
@@ -54,6 +58,12 @@ absl::StatusOr<v1::ScoreResponse> Scorer::Score(const core::ModelBundle& bundle,
     items.push_back(*item);
   }
 
+  if (!rating) {
+    SHOPML_ASSIGN_OR_RETURN(const char* scorer,
+                            ChoosePurchaseScorer(bundle, query.model));
+    if (scorer != nullptr) return ScorePurchases(bundle, query, scorer, items);
+  }
+
   std::optional<uint32_t> user;
   if (rating) {
     absl::StatusOr<uint32_t> found = store_->FindUser(query.user_id);
@@ -92,6 +102,41 @@ absl::StatusOr<v1::ScoreResponse> Scorer::Score(const core::ModelBundle& bundle,
   response.mutable_model()->set_version(bundle.version());
   response.set_target(rating ? v1::SCORE_TARGET_RATING
                              : v1::SCORE_TARGET_PURCHASE_PROBABILITY);
+  return response;
+}
+
+absl::StatusOr<v1::ScoreResponse> Scorer::ScorePurchases(
+    const core::ModelBundle& bundle, const ScoreQuery& query,
+    const char* scorer, const std::vector<uint32_t>& items) const {
+  std::vector<core::Interaction> history;
+  absl::StatusOr<uint32_t> user = store_->FindUser(query.user_id);
+  if (user.ok()) {
+    SHOPML_ASSIGN_OR_RETURN(const std::vector<storage::StoredEvent> stored,
+                            store_->UserEvents(*user, 0));
+    SHOPML_ASSIGN_OR_RETURN(history, ToInteractions(stored));
+  } else if (!absl::IsNotFound(user.status())) {
+    return user.status();
+  }
+  const int64_t now = query.time_micros != 0 ? query.time_micros
+                                             : absl::ToUnixMicros(absl::Now());
+  const core::UserState state =
+      core::UserStateFromHistory(history, now, *bundle.item_snapshot);
+  const PurchasePredictions p = PredictPurchases(
+      bundle, scorer, state, items, now, query.top_contributions > 0);
+  v1::ScoreResponse response;
+  for (size_t i = 0; i < items.size(); ++i) {
+    v1::ItemScore* score = response.add_scores();
+    score->set_item_id(query.item_ids[i]);
+    score->set_prediction(p.probability[i]);
+    AddTopContributions(p, static_cast<Eigen::Index>(i),
+                        query.top_contributions, *score);
+  }
+  if (p.contributions_model != nullptr) {
+    response.set_contributions_model(p.contributions_model);
+  }
+  response.mutable_model()->set_name(scorer);
+  response.mutable_model()->set_version(bundle.version());
+  response.set_target(v1::SCORE_TARGET_PURCHASE_PROBABILITY);
   return response;
 }
 

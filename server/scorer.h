@@ -1,7 +1,8 @@
 // Scorer: the logic of Score. For one user and a list of items it predicts a
-// rating (BiasBaseline: global mean + user bias + item bias) or a purchase
-// probability (ConversionRate: the item's conversion rate shrunk toward its
-// category's), in the order of the request.
+// rating (BiasBaseline: global mean + user bias + item bias, or biased MF) or
+// a purchase probability (a feature scorer of server/purchase_scorer.h, or
+// ConversionRate: the item's conversion rate shrunk toward its category's),
+// in the order of the request.
 //
 // Unknown users are scored as the average user (user bias 0); items known to
 // the store but newer than the bundle get the item-free prediction (item bias
@@ -33,6 +34,10 @@ struct ScoreQuery {
   // MATRIX_FACTORIZATION only with the RATING target. UNSPECIFIED: for
   // ratings the bundle's manifest default_rating_model, else the baseline.
   v1::ScoreModel model = v1::SCORE_MODEL_UNSPECIFIED;
+  // Contributions wanted per item, [0, core::kNumFeatures].
+  int top_contributions = 0;
+  // The moment scored (features count the events before it); 0 is now.
+  int64_t time_micros = 0;
 };
 
 class Scorer {
@@ -47,6 +52,11 @@ class Scorer {
                                           const ScoreQuery& query) const;
 
  private:
+  // The purchase scorer's answer, with the user's stored history.
+  absl::StatusOr<v1::ScoreResponse> ScorePurchases(
+      const core::ModelBundle& bundle, const ScoreQuery& query,
+      const char* scorer, const std::vector<uint32_t>& items) const;
+
   const storage::Store* store_;
 };
 

@@ -26,6 +26,7 @@
 #include "server/model_evaluation.h"
 #include "server/model_infos.h"
 #include "server/model_names.h"
+#include "server/scoring_trainer.h"
 
 namespace shopml::server {
 namespace {
@@ -364,6 +365,16 @@ absl::StatusOr<model::v1::Manifest> EvaluateStore(
     *manifest.add_models() = std::move(*info);
   }
   manifest.set_default_recommender(DefaultRecommender(manifest));
+  core::ModelBundle unused;
+  SHOPML_ASSIGN_OR_RETURN(
+      ScoringResult scoring,
+      TrainScorers(evaluated.data, evaluated.chosen.cooccurrence,
+                   options.scoring, options.search_budget_seconds / 4,
+                   /*fit_for_serving=*/false, unused));
+  for (model::v1::ModelInfo& info : scoring.infos) {
+    *manifest.add_models() = std::move(info);
+  }
+  manifest.set_default_purchase_model(scoring.default_model);
   return manifest;
 }
 
@@ -429,6 +440,11 @@ absl::StatusOr<core::ModelBundle> TrainBundle(const storage::Store& store,
   SetParameter(infos.conversion, "category_prior_views_estimated",
                priors.category_estimated ? "true" : "false");
   bundle.category_names = data.catalog.category_names;
+  SHOPML_ASSIGN_OR_RETURN(
+      ScoringResult scoring,
+      TrainScorers(data, chosen.cooccurrence, options.scoring,
+                   options.search_budget_seconds / 4,
+                   /*fit_for_serving=*/true, bundle));
 
   const absl::Time now = absl::Now();
   model::v1::Manifest& manifest = bundle.manifest;
@@ -447,6 +463,10 @@ absl::StatusOr<core::ModelBundle> TrainBundle(const storage::Store& store,
   if (bundle.ease.has_value()) *manifest.add_models() = infos.ease;
   if (bundle.biased_mf.has_value()) *manifest.add_models() = infos.mf;
   if (bundle.user_knn.has_value()) *manifest.add_models() = infos.user_knn;
+  for (model::v1::ModelInfo& info : scoring.infos) {
+    *manifest.add_models() = std::move(info);
+  }
+  manifest.set_default_purchase_model(scoring.default_model);
   manifest.set_default_recommender(DefaultRecommender(manifest));
   manifest.set_default_rating_model(DefaultRatingModel(bundle, infos));
   for (const std::string& name : bundle.category_names) {

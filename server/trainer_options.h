@@ -13,9 +13,40 @@
 #include "core/cf/ease.h"
 #include "core/cf/implicit_als_options.h"
 #include "core/cf/user_knn.h"
+#include "core/ensemble/stacking.h"
+#include "core/features/propensity_table.h"
 #include "core/index/hnsw_index.h"
+#include "core/nn/mlp.h"
+#include "core/trees/gbdt.h"
+#include "core/trees/random_forest.h"
 
 namespace shopml::server {
+
+// The purchase-propensity scorers (server/scoring_trainer.h).
+struct ScoringOptions {
+  // Train them. Default: true.
+  bool enabled = true;
+  core::PropensityOptions table;
+  // Share of the table's rows, the newest, that validate, in [0.05, 0.5].
+  // Default: 0.2.
+  double validation_fraction = 0.2;
+  // The GBDT's options; max_depth and learning_rate are searched, and
+  // num_trees is the most trees early stopping may keep. Default: as
+  // GbdtOptions but 300 trees and 20 early-stopping rounds.
+  core::GbdtOptions gbdt = [] {
+    core::GbdtOptions o;
+    o.num_trees = 300;
+    o.early_stopping_rounds = 20;
+    return o;
+  }();
+  core::RandomForestOptions forest;
+  // Early stopping uses the validation rows (its own hold-out inside the
+  // stacker's folds).
+  core::MlpOptions mlp;
+  // Folds of the stacker's out-of-fold predictions, [2, 20]. Default: 3.
+  int stacking_folds = 3;
+  double stacking_l2 = 1;
+};
 
 struct TrainerOptions {
   // Directory of the bundles, models/<version>. Required by TrainAndPublish.
@@ -63,6 +94,7 @@ struct TrainerOptions {
   // (0, 1]. Default: 0.98.
   core::HnswOptions hnsw;
   double hnsw_target_recall = 0.98;
+  ScoringOptions scoring;
 };
 
 }  // namespace shopml::server

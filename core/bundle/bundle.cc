@@ -11,6 +11,8 @@
 #include "absl/strings/str_join.h"
 #include "core/bundle/file_util.h"
 #include "core/bundle/manifest_file.h"
+#include "core/bundle/scorer_names.h"
+#include "core/features/feature_schema.h"
 #include "core/util/crc32c.h"
 #include "core/util/status_macros.h"
 
@@ -150,6 +152,82 @@ absl::Status CheckItemCount(const ModelBundle& bundle, absl::StatusCode code) {
   return absl::OkStatus();
 }
 
+// The purchase scorers and their item snapshot: parsed when listed, then
+// checked to fit together (CheckScoringModels).
+absl::Status LoadScoringModels(
+    const absl::flat_hash_map<std::string, std::string>& files,
+    ModelBundle& bundle) {
+  SHOPML_RETURN_IF_ERROR(
+      (ParseOptionalModel<ItemSnapshot, model::v1::ItemSnapshot>(
+          files, ModelBundle::kItemSnapshotFile, bundle.item_snapshot)));
+  SHOPML_RETURN_IF_ERROR((ParseOptionalModel<GbdtModel, model::v1::GbdtModel>(
+      files, ModelBundle::kGbdtFile, bundle.gbdt)));
+  SHOPML_RETURN_IF_ERROR(
+      (ParseOptionalModel<RandomForest, model::v1::RandomForestModel>(
+          files, ModelBundle::kForestFile, bundle.forest)));
+  SHOPML_RETURN_IF_ERROR((ParseOptionalModel<MlpModel, model::v1::MlpModel>(
+      files, ModelBundle::kMlpFile, bundle.mlp)));
+  SHOPML_RETURN_IF_ERROR(
+      (ParseOptionalModel<StackedBlend, model::v1::StackedBlend>(
+          files, ModelBundle::kStackedFile, bundle.stacked)));
+  return absl::OkStatus();
+}
+
+absl::Status CheckScoringModels(const ModelBundle& bundle,
+                                absl::StatusCode code) {
+  const bool any_scorer = bundle.gbdt.has_value() ||
+                          bundle.forest.has_value() || bundle.mlp.has_value() ||
+                          bundle.stacked.has_value();
+  if (any_scorer != bundle.item_snapshot.has_value()) {
+    return absl::Status(
+        code, absl::StrCat(ModelBundle::kItemSnapshotFile,
+                           any_scorer ? ": missing beside the purchase scorers"
+                                      : ": present without a purchase scorer"));
+  }
+  if (!any_scorer) return absl::OkStatus();
+  if (bundle.item_snapshot->num_items() != bundle.popularity.num_items()) {
+    return absl::Status(
+        code, absl::StrCat(ModelBundle::kItemSnapshotFile, ": ",
+                           bundle.item_snapshot->num_items(), " items, ",
+                           ModelBundle::kPopularityFile, " has ",
+                           bundle.popularity.num_items()));
+  }
+  if (bundle.gbdt.has_value() && bundle.gbdt->num_features() != kNumFeatures) {
+    return absl::Status(
+        code,
+        absl::StrCat(ModelBundle::kGbdtFile, ": ", bundle.gbdt->num_features(),
+                     " features, rows have ", kNumFeatures));
+  }
+  if (bundle.forest.has_value() &&
+      bundle.forest->num_features() != kNumFeatures) {
+    return absl::Status(code,
+                        absl::StrCat(ModelBundle::kForestFile, ": ",
+                                     bundle.forest->num_features(),
+                                     " features, rows have ", kNumFeatures));
+  }
+  if (bundle.mlp.has_value() &&
+      (bundle.mlp->num_features() != kNumFeatures ||
+       bundle.mlp->num_outputs() != 1 ||
+       bundle.mlp->loss() != MlpLoss::kBinaryCrossEntropy)) {
+    return absl::Status(
+        code,
+        absl::StrCat(ModelBundle::kMlpFile, ": ", bundle.mlp->num_features(),
+                     " features and ", bundle.mlp->num_outputs(),
+                     " outputs; a purchase scorer reads ", kNumFeatures,
+                     " and predicts one probability"));
+  }
+  if (bundle.stacked.has_value()) {
+    for (const std::string& name : bundle.stacked->names()) {
+      if (!bundle.HasScorer(name)) {
+        return absl::Status(
+            code, absl::StrCat(ModelBundle::kStackedFile, ": blends \"", name,
+                               "\", which the bundle does not hold"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 // The HNSW graph of implicit_als.hnsw, which must index exactly ALS's item
 // factors' shape.
 absl::Status LoadHnsw(
@@ -181,6 +259,13 @@ absl::Status LoadHnsw(
 }
 
 }  // namespace
+
+bool ModelBundle::HasScorer(absl::string_view name) const {
+  if (name == kGbdtScorerName) return gbdt.has_value();
+  if (name == kForestScorerName) return forest.has_value();
+  if (name == kMlpScorerName) return mlp.has_value();
+  return false;
+}
 
 std::string ModelBundle::VersionAt(absl::Time time) {
   return absl::FormatTime("%Y%m%dT%H%M%SZ", time, absl::UTCTimeZone());
@@ -267,6 +352,9 @@ absl::StatusOr<std::shared_ptr<const ModelBundle>> ModelBundle::Load(
     bundle->implicit_als_index = *std::move(index);
   }
   SHOPML_RETURN_IF_ERROR(LoadHnsw(files, *bundle));
+  SHOPML_RETURN_IF_ERROR(LoadScoringModels(files, *bundle));
+  SHOPML_RETURN_IF_ERROR(
+      CheckScoringModels(*bundle, absl::StatusCode::kDataLoss));
   if (bundle->popularity.num_categories() !=
       static_cast<uint32_t>(manifest.category_names_size())) {
     return absl::DataLossError(absl::StrCat(
@@ -340,6 +428,8 @@ absl::Status ModelBundle::Publish(const std::string& models_dir) {
   }
   SHOPML_RETURN_IF_ERROR(
       CheckItemCount(*this, absl::StatusCode::kInvalidArgument));
+  SHOPML_RETURN_IF_ERROR(
+      CheckScoringModels(*this, absl::StatusCode::kInvalidArgument));
   const fs::path root(models_dir);
   const fs::path final_dir = root / version;
   const fs::path tmp_dir = root / absl::StrCat(".tmp-", version);
@@ -392,6 +482,26 @@ absl::Status ModelBundle::Publish(const std::string& models_dir) {
     SHOPML_RETURN_IF_ERROR(WriteBundleFile(tmp_dir, kImplicitAlsHnswFile,
                                            implicit_als_hnsw->Serialize(),
                                            written));
+  }
+  if (item_snapshot.has_value()) {
+    SHOPML_RETURN_IF_ERROR(WriteModelFile(tmp_dir, kItemSnapshotFile,
+                                          item_snapshot->ToProto(), written));
+  }
+  if (gbdt.has_value()) {
+    SHOPML_RETURN_IF_ERROR(
+        WriteModelFile(tmp_dir, kGbdtFile, gbdt->ToProto(), written));
+  }
+  if (forest.has_value()) {
+    SHOPML_RETURN_IF_ERROR(
+        WriteModelFile(tmp_dir, kForestFile, forest->ToProto(), written));
+  }
+  if (mlp.has_value()) {
+    SHOPML_RETURN_IF_ERROR(
+        WriteModelFile(tmp_dir, kMlpFile, mlp->ToProto(), written));
+  }
+  if (stacked.has_value()) {
+    SHOPML_RETURN_IF_ERROR(
+        WriteModelFile(tmp_dir, kStackedFile, stacked->ToProto(), written));
   }
   SHOPML_ASSIGN_OR_RETURN(const std::string json, ManifestToJson(written));
   SHOPML_RETURN_IF_ERROR(

@@ -17,6 +17,13 @@
 //   implicit_als.hnsw   HNSW graph over implicit_als's item factors, in
 //                       HnswIndex's own checksummed format (optional; the
 //                       trainer builds it for large catalogues)
+//   item_snapshot.pb    shopml.model.v1.ItemSnapshot: the item half of the
+//                       purchase scorers' feature rows (with any of them)
+//   gbdt.pb             shopml.model.v1.GbdtModel (optional)
+//   random_forest.pb    shopml.model.v1.RandomForestModel (optional)
+//   mlp.pb              shopml.model.v1.MlpModel (optional)
+//   stacked.pb          shopml.model.v1.StackedBlend over the scorers it
+//                       names, all of which the bundle holds (optional)
 //
 // The manifest lists each file with its size and CRC-32C; Load verifies all of
 // them before parsing. An optional model is in the bundle exactly when the
@@ -51,8 +58,13 @@
 #include "core/cf/ease.h"
 #include "core/cf/implicit_als.h"
 #include "core/cf/user_knn.h"
+#include "core/ensemble/stacking.h"
+#include "core/features/item_snapshot.h"
 #include "core/index/exact_index.h"
 #include "core/index/hnsw_index.h"
+#include "core/nn/mlp.h"
+#include "core/trees/gbdt.h"
+#include "core/trees/random_forest.h"
 #include "shopml/model/v1/manifest.pb.h"
 
 namespace shopml::core {
@@ -77,10 +89,21 @@ struct ModelBundle {
   // Approximate index over the same item factors, stored in the bundle.
   // Null when the trainer did not build one. Requires implicit_als.
   std::shared_ptr<const HnswIndex> implicit_als_hnsw;
+  // The purchase-propensity scorers over core/features rows, and the item
+  // snapshot their rows are built with: all absent, or the snapshot and at
+  // least one scorer.
+  std::optional<ItemSnapshot> item_snapshot;
+  std::optional<GbdtModel> gbdt;
+  std::optional<RandomForest> forest;
+  std::optional<MlpModel> mlp;
+  std::optional<StackedBlend> stacked;
   // Category names in the id order used by popularity's per-category lists.
   std::vector<std::string> category_names;
 
   const std::string& version() const { return manifest.version(); }
+  // Whether the bundle holds the base scorer named `name`
+  // (core/bundle/scorer_names.h).
+  bool HasScorer(absl::string_view name) const;
 
   // File names inside a bundle directory.
   static constexpr char kManifestFile[] = "MANIFEST";
@@ -94,6 +117,11 @@ struct ModelBundle {
   static constexpr char kBiasedMfFile[] = "biased_mf.pb";
   static constexpr char kUserKnnFile[] = "user_knn.pb";
   static constexpr char kImplicitAlsHnswFile[] = "implicit_als.hnsw";
+  static constexpr char kItemSnapshotFile[] = "item_snapshot.pb";
+  static constexpr char kGbdtFile[] = "gbdt.pb";
+  static constexpr char kForestFile[] = "random_forest.pb";
+  static constexpr char kMlpFile[] = "mlp.pb";
+  static constexpr char kStackedFile[] = "stacked.pb";
   // Written to and required in Manifest.format_version.
   static constexpr uint32_t kManifestFormatVersion = 1;
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "core/features/feature_schema.h"
 #include "core/util/status_macros.h"
 #include "server/item_filter.h"
 #include "server/validation.h"
@@ -85,7 +86,25 @@ absl::StatusOr<ScoreQuery> ParseScoreRequest(const v1::ScoreRequest& request,
         "model: SCORE_MODEL_MATRIX_FACTORIZATION predicts ratings only; set "
         "target to SCORE_TARGET_RATING");
   }
+  const bool purchase_scorer =
+      request.model() == v1::SCORE_MODEL_GBDT ||
+      request.model() == v1::SCORE_MODEL_RANDOM_FOREST ||
+      request.model() == v1::SCORE_MODEL_MLP ||
+      request.model() == v1::SCORE_MODEL_STACKED;
+  if (purchase_scorer && query.target == v1::SCORE_TARGET_RATING) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("model: ", v1::ScoreModel_Name(request.model()),
+                     " predicts purchase probabilities only; set target to "
+                     "SCORE_TARGET_PURCHASE_PROBABILITY"));
+  }
+  if (request.top_contributions() < 0 ||
+      request.top_contributions() > core::kNumFeatures) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("top_contributions: must be in [0, ", core::kNumFeatures,
+                     "], got ", request.top_contributions()));
+  }
   query.model = request.model();
+  query.top_contributions = request.top_contributions();
   return query;
 }
 

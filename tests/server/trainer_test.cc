@@ -24,6 +24,7 @@ namespace {
 
 using ::shopml::testing::StatusIs;
 using ::shopml::testing::TempDir;
+using ::testing::AnyOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
@@ -191,11 +192,25 @@ TEST_F(TrainerTest, PublishedBundleLoadsWithManifest) {
   for (const model::v1::ModelInfo& info : manifest.models()) {
     names.push_back(info.name());
     EXPECT_FALSE(info.metrics().empty()) << info.name();
-    EXPECT_EQ(info.parameters().at("holdout_fraction"), "0.1");
+    // The purchase scorers validate on their own split of the views.
+    const bool scorer = info.task() == "score_purchase" &&
+                        info.name() != "conversion_rate";
+    EXPECT_EQ(info.parameters().at(scorer ? "validation_fraction"
+                                          : "holdout_fraction"),
+              scorer ? "0.2" : "0.1");
   }
   EXPECT_THAT(names, ElementsAre("popularity", "cooccurrence", "bias_baseline",
                                  "conversion_rate", "implicit_als", "ease",
-                                 "biased_mf", "user_knn"));
+                                 "biased_mf", "user_knn", "gbdt",
+                                 "random_forest", "mlp", "stacked"));
+  EXPECT_TRUE(bundle->gbdt.has_value());
+  EXPECT_TRUE(bundle->forest.has_value());
+  EXPECT_TRUE(bundle->mlp.has_value());
+  EXPECT_TRUE(bundle->stacked.has_value());
+  ASSERT_TRUE(bundle->item_snapshot.has_value());
+  EXPECT_EQ(bundle->item_snapshot->num_items(), static_cast<uint32_t>(kItems));
+  EXPECT_THAT(manifest.default_purchase_model(),
+              AnyOf("gbdt", "random_forest", "mlp", "stacked"));
   EXPECT_THAT(bundle->category_names,
               ElementsAre("cat-a", "cat-b", "cat-c", "cat-d"));
   EXPECT_TRUE(bundle->bias_baseline.has_value());
@@ -570,6 +585,11 @@ TEST_F(TrainerTest, ZeroHoldoutRecordsNoMetrics) {
   options.holdout_fraction = 0;
   ASSERT_OK_AND_ASSIGN(core::ModelBundle bundle, TrainBundle(store(), options));
   for (const model::v1::ModelInfo& info : bundle.manifest.models()) {
+    // The purchase scorers always validate: early stopping and the choice
+    // among them need it.
+    if (info.task() == "score_purchase" && info.name() != "conversion_rate") {
+      continue;
+    }
     EXPECT_TRUE(info.metrics().empty()) << info.name();
   }
   EXPECT_EQ(bundle.manifest.default_recommender(), "cooccurrence");
