@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -232,13 +233,15 @@ std::vector<double> FlatForest::Sums(const FeatureMatrix& x, double init,
   const Eigen::Index rows = x.rows();
   std::vector<double> sums(static_cast<size_t>(rows), init);
   auto run = [&](size_t begin_block, size_t end_block) {
-    std::vector<float> block(columns_.size() * kBlockRows);
+    // Left uninitialised: the walks read only the rows Transpose wrote, and
+    // a one-row batch would spend longer clearing the block than walking.
+    const std::unique_ptr<float[]> block(
+        new float[columns_.size() * kBlockRows]);
     for (size_t b = begin_block; b < end_block; ++b) {
       const Eigen::Index begin = static_cast<Eigen::Index>(b) * kBlockRows;
       const Eigen::Index end = std::min(rows, begin + kBlockRows);
-      Transpose(x, begin, end, block.data());
-      SumBlock(block.data(), static_cast<int>(end - begin),
-               sums.data() + begin);
+      Transpose(x, begin, end, block.get());
+      SumBlock(block.get(), static_cast<int>(end - begin), sums.data() + begin);
     }
   };
   // Eight blocks per task: starting a thread costs about as much as
