@@ -10,7 +10,7 @@
 //
 //   at = 2 at + 1 + (value > node[at].threshold)
 //
-// A deeper tree keeps its own shape, renumbered breadth-first so a split's
+// Any other tree keeps its own shape, renumbered breadth-first so a split's
 // children are adjacent, and a step reads the left child's index:
 //
 //   at = left[at] + (value > node[at].threshold)

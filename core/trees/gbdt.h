@@ -17,7 +17,8 @@
 // Losses: logistic (labels in {0, 1}; predictions are probabilities) and
 // squared error.
 //
-// Thread safety: a trained model is immutable; Predict is safe to call
+// Thread safety: a trained model is immutable; Predict, PredictRaw and
+// Contributions are safe to call
 // concurrently.
 #ifndef SHOPML_CORE_TREES_GBDT_H_
 #define SHOPML_CORE_TREES_GBDT_H_
