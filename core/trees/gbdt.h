@@ -18,8 +18,7 @@
 // squared error.
 //
 // Thread safety: a trained model is immutable; Predict, PredictRaw and
-// Contributions are safe to call
-// concurrently.
+// Contributions are safe to call concurrently.
 #ifndef SHOPML_CORE_TREES_GBDT_H_
 #define SHOPML_CORE_TREES_GBDT_H_
 

@@ -7,8 +7,7 @@
 // probability.
 //
 // Thread safety: a trained forest is immutable; Predict and Contributions
-// are safe to call
-// concurrently.
+// are safe to call concurrently.
 #ifndef SHOPML_CORE_TREES_RANDOM_FOREST_H_
 #define SHOPML_CORE_TREES_RANDOM_FOREST_H_
 
