@@ -7,7 +7,10 @@
 //   ninja -C build gbdt_bench
 //   build/bench/gbdt_bench --export=/tmp/gbdt   # writes train.csv, test.csv
 //   build/bench/gbdt_bench                      # our training and prediction
-//   python3 bench/gbdt_vs_xgboost.py /tmp/gbdt  # xgboost's
+//   python3 bench/gbdt_vs_xgboost.py /tmp/gbdt 1  # xgboost's, on 1 thread
+//
+// --table=DIR reads DIR/train.csv and DIR/test.csv (bench/table_csv.h; the
+// label must be 0 or 1) instead of the synthetic table.
 //
 // The table: 200,000 training and 50,000 test rows of 20 features shaped
 // like shop data (counts drawn log-normal, recencies, prices, shares, two
@@ -15,15 +18,19 @@
 // with interactions and thresholds, so trees have structure to find and a
 // linear model does not suffice. BM_GbdtTrain and BM_ForestTrain (100 trees,
 // depth 12, sqrt(features) per split) report the test AUC as a counter;
-// BM_GbdtPredict the rows per second of batch prediction.
+// BM_GbdtPredict the rows per second of batch prediction of the test rows
+// on 1 and 2 threads, BM_GbdtPredictSmall of batches of 1 and 1,000 rows
+// (with ns_per_row), BM_GbdtContributions of TreeSHAP on 2,000 test rows;
+// these three share one model, trained once.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "bench/table_csv.h"
 #include "benchmark/benchmark.h"
 #include "core/eval/classification_metrics.h"
 #include "core/trees/gbdt.h"
@@ -36,17 +43,19 @@ constexpr int kFeatures = 20;
 constexpr int kTrainRows = 200000;
 constexpr int kTestRows = 50000;
 
-struct Table {
-  FeatureMatrix x;
-  std::vector<float> y;
-};
+using Table = bench::LabelledTable;
+
+// Set by --table=DIR: the tables to read instead of the synthetic ones.
+std::string table_dir;
 
 Table MakeTable(int rows, uint32_t seed) {
   std::mt19937_64 rng(seed);
   std::lognormal_distribution<float> count(1.0f, 1.0f);
   std::uniform_real_distribution<float> unit(0, 1);
   std::normal_distribution<float> normal(0, 1);
-  Table t{FeatureMatrix(rows, kFeatures), std::vector<float>(rows)};
+  Table t{{}, FeatureMatrix(rows, kFeatures), std::vector<float>(rows)};
+  for (int j = 0; j < kFeatures; ++j)
+    t.names.push_back("f" + std::to_string(j));
   for (int r = 0; r < rows; ++r) {
     float* f = t.x.row(r).data();
     for (int j = 0; j < 6; ++j) f[j] = std::floor(count(rng));       // Counts.
@@ -65,12 +74,17 @@ Table MakeTable(int rows, uint32_t seed) {
   return t;
 }
 
+Table LoadTable(const char* name, int rows, uint32_t seed) {
+  if (table_dir.empty()) return MakeTable(rows, seed);
+  return bench::ReadTableCsv(table_dir + "/" + name + ".csv");
+}
+
 const Table& Train() {
-  static const Table* t = new Table(MakeTable(kTrainRows, 1));
+  static const Table* t = new Table(LoadTable("train", kTrainRows, 1));
   return *t;
 }
 const Table& Test() {
-  static const Table* t = new Table(MakeTable(kTestRows, 2));
+  static const Table* t = new Table(LoadTable("test", kTestRows, 2));
   return *t;
 }
 
@@ -116,39 +130,87 @@ void BM_ForestTrain(benchmark::State& state) {
 }
 BENCHMARK(BM_ForestTrain)->Unit(benchmark::kSecond)->Iterations(1);
 
-void BM_GbdtPredict(benchmark::State& state) {
-  const GbdtData train{&Train().x, Train().y};
-  const GbdtModel model = GbdtModel::Train(train, nullptr, Options()).value();
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(model.PredictRaw(Test().x));
-  }
-  state.SetItemsProcessed(state.iterations() * kTestRows);
-}
-BENCHMARK(BM_GbdtPredict)->Unit(benchmark::kMillisecond);
-
-void WriteCsv(const Table& t, const std::string& path) {
-  std::ofstream out(path);
-  for (int j = 0; j < kFeatures; ++j) out << "f" << j << ",";
-  out << "label\n";
-  for (Eigen::Index r = 0; r < t.x.rows(); ++r) {
-    for (int j = 0; j < kFeatures; ++j) {
-      const float v = t.x(r, j);
-      if (!std::isnan(v)) out << v;
-      out << ",";
+// The model the prediction benchmarks share, trained on first use.
+const GbdtModel& Model() {
+  static const GbdtModel* model = [] {
+    const GbdtData train{&Train().x, Train().y};
+    absl::StatusOr<GbdtModel> m = GbdtModel::Train(train, nullptr, Options());
+    if (!m.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(m.status().message()).c_str());
+      std::exit(1);
     }
-    out << t.y[r] << "\n";
-  }
+    return new GbdtModel(*std::move(m));
+  }();
+  return *model;
 }
+
+// Arg: threads.
+void BM_GbdtPredict(benchmark::State& state) {
+  const GbdtModel& model = Model();
+  const int threads = static_cast<int>(state.range(0));
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(model.PredictRaw(Test().x, threads));
+  }
+  state.SetItemsProcessed(state.iterations() * Test().x.rows());
+}
+BENCHMARK(BM_GbdtPredict)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// Arg: rows per batch, the serving case; one thread.
+void BM_GbdtPredictSmall(benchmark::State& state) {
+  const GbdtModel& model = Model();
+  const Eigen::Index rows =
+      std::min<Eigen::Index>(state.range(0), Test().x.rows());
+  const FeatureMatrix batch = Test().x.topRows(rows);
+  for (auto _ : state) benchmark::DoNotOptimize(model.PredictRaw(batch));
+  state.SetItemsProcessed(state.iterations() * rows);
+  state.counters["ns_per_row"] = benchmark::Counter(
+      static_cast<double>(state.iterations() * rows) * 1e-9,
+      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_GbdtPredictSmall)
+    ->Arg(1)
+    ->Arg(1000)
+    ->Unit(benchmark::kMicrosecond);
+
+// TreeSHAP contributions of 2,000 test rows; arg: threads.
+void BM_GbdtContributions(benchmark::State& state) {
+  const GbdtModel& model = Model();
+  const int threads = static_cast<int>(state.range(0));
+  const FeatureMatrix rows =
+      Test().x.topRows(std::min<Eigen::Index>(2000, Test().x.rows()));
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(model.Contributions(rows, threads));
+  }
+  state.SetItemsProcessed(state.iterations() * rows.rows());
+}
+BENCHMARK(BM_GbdtContributions)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace shopml::core
 
 int main(int argc, char** argv) {
+  using shopml::core::Test;
+  using shopml::core::Train;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strncmp(argv[i], "--table=", 8) == 0) {
+      shopml::core::table_dir = argv[i] + 8;
+    }
+  }
   for (int i = 1; i < argc; ++i) {
     if (std::strncmp(argv[i], "--export=", 9) == 0) {
       const std::string dir = argv[i] + 9;
-      shopml::core::WriteCsv(shopml::core::Train(), dir + "/train.csv");
-      shopml::core::WriteCsv(shopml::core::Test(), dir + "/test.csv");
+      shopml::bench::WriteTableCsv(Train().x, Train().y, Train().names,
+                                   dir + "/train.csv");
+      shopml::bench::WriteTableCsv(Test().x, Test().y, Test().names,
+                                   dir + "/test.csv");
       std::printf("wrote %s/train.csv and %s/test.csv\n", dir.c_str(),
                   dir.c_str());
       return 0;

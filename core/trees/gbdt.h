@@ -17,8 +17,8 @@
 // Losses: logistic (labels in {0, 1}; predictions are probabilities) and
 // squared error.
 //
-// Thread safety: a trained model is immutable; Predict is safe to call
-// concurrently.
+// Thread safety: a trained model is immutable; Predict, PredictRaw and
+// Contributions are safe to call concurrently.
 #ifndef SHOPML_CORE_TREES_GBDT_H_
 #define SHOPML_CORE_TREES_GBDT_H_
 
@@ -95,7 +95,7 @@ class GbdtModel {
   // (probabilities for the logistic loss) of each row, over the flat layout
   // of flat_forest.h: bit for bit base_score plus each tree's leaf value in
   // tree order, summed in double. Blocks of rows are split over up to
-  // `threads` threads (batches under 512 rows stay on the caller's);
+  // `threads` threads (batches of up to 512 rows stay on the caller's);
   // results do not depend on it. REQUIRES: x.cols() == num_features().
   std::vector<float> PredictRaw(const FeatureMatrix& x, int threads = 1) const;
   std::vector<float> Predict(const FeatureMatrix& x, int threads = 1) const;

@@ -6,8 +6,8 @@
 // so a leaf predicts the mean label of its rows: for 0/1 labels, a
 // probability.
 //
-// Thread safety: a trained forest is immutable; Predict is safe to call
-// concurrently.
+// Thread safety: a trained forest is immutable; Predict and Contributions
+// are safe to call concurrently.
 #ifndef SHOPML_CORE_TREES_RANDOM_FOREST_H_
 #define SHOPML_CORE_TREES_RANDOM_FOREST_H_
 

@@ -3,8 +3,11 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
+#include "core/trees/tree_shap.h"
 
 namespace shopml::core::trees_internal {
+
+static_assert(kMaxFileTreeDepth <= TreeShap::kMaxDepth);
 
 void TreeToProto(const std::vector<GbdtNode>& tree, model::v1::GbdtTree* out) {
   for (const GbdtNode& node : tree) {

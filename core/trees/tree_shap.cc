@@ -1,12 +1,20 @@
 #include "core/trees/tree_shap.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "core/util/parallel_for.h"
 
 namespace shopml::core::trees_internal {
 namespace {
+
+// 1 / k for the path lengths k of Extend and UnwoundSum.
+const std::array<double, TreeShap::kMaxDepth + 3> reciprocal = [] {
+  std::array<double, TreeShap::kMaxDepth + 3> r{};
+  for (size_t k = 1; k < r.size(); ++k) r[k] = 1.0 / static_cast<double>(k);
+  return r;
+}();
 
 bool GoesLeft(const GbdtNode& node, const float* row) {
   const float v = row[node.feature];
@@ -63,9 +71,11 @@ void TreeShap::Add(const std::vector<GbdtNode>& tree, const float* row,
 void TreeShap::Extend(PathElement* path, int depth, double zero_fraction,
                       double one_fraction, int feature) {
   path[depth] = {feature, zero_fraction, one_fraction, depth == 0 ? 1.0 : 0.0};
+  const double one_share = one_fraction * reciprocal[depth + 1];
+  const double zero_share = zero_fraction * reciprocal[depth + 1];
   for (int i = depth - 1; i >= 0; --i) {
-    path[i + 1].weight += one_fraction * path[i].weight * (i + 1) / (depth + 1);
-    path[i].weight = zero_fraction * path[i].weight * (depth - i) / (depth + 1);
+    path[i + 1].weight += one_share * path[i].weight * (i + 1);
+    path[i].weight = zero_share * path[i].weight * (depth - i);
   }
 }
 
@@ -91,19 +101,25 @@ void TreeShap::Unwind(PathElement* path, int depth, int index) {
 }
 
 // The total weight the path would have without element `index`, without
-// changing it.
+// changing it. A one_fraction is 1 (x goes that way at every split on the
+// feature) or 0, and a zero_fraction is never 0 when it is, so the loop
+// needs no divisions but by small integers, taken from a table.
 double TreeShap::UnwoundSum(const PathElement* path, int depth, int index) {
-  const double one = path[index].one_fraction;
   const double zero = path[index].zero_fraction;
-  double next = path[depth].weight;
+  const double scale = depth + 1;
   double total = 0;
-  for (int i = depth - 1; i >= 0; --i) {
-    if (one != 0) {
-      const double w = next * (depth + 1) / ((i + 1) * one);
+  if (path[index].one_fraction != 0) {
+    const double zero_share = zero * reciprocal[depth + 1];
+    double next = path[depth].weight;
+    for (int i = depth - 1; i >= 0; --i) {
+      const double w = next * scale * reciprocal[i + 1];
       total += w;
-      next = path[i].weight - w * zero * (depth - i) / (depth + 1);
-    } else if (zero != 0) {
-      total += path[i].weight / zero * (depth + 1) / (depth - i);
+      next = path[i].weight - w * zero_share * (depth - i);
+    }
+  } else {
+    const double share = scale / zero;
+    for (int i = depth - 1; i >= 0; --i) {
+      total += path[i].weight * share * reciprocal[depth - i];
     }
   }
   return total;

@@ -42,7 +42,11 @@ int TreeDepth(const std::vector<GbdtNode>& tree);
 // Algorithm 2 with its scratch path, sized once for the deepest tree.
 class TreeShap {
  public:
-  // REQUIRES: max_depth >= the TreeDepth of every tree passed to Add.
+  // The deepest tree a model file may hold (tree_proto.h).
+  static constexpr int kMaxDepth = 64;
+
+  // REQUIRES: kMaxDepth >= max_depth >= the TreeDepth of every tree
+  // passed to Add.
   explicit TreeShap(int max_depth);
 
   // Adds scale * phi_i of `tree` at `row` to phi[i], i < num features.

@@ -95,6 +95,27 @@ TEST(RandomForestTest, RejectsBadOptionsAndDataNamingThem) {
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("train.y[7]")));
 }
 
+// The mean over the trees of the leaf each row reaches, walked per row.
+std::vector<float> WalkMean(const RandomForest& forest,
+                            const FeatureMatrix& x) {
+  std::vector<float> out;
+  for (int r = 0; r < x.rows(); ++r) {
+    double sum = 0;
+    for (const std::vector<GbdtNode>& tree : forest.trees()) {
+      int n = 0;
+      while (tree[n].feature >= 0) {
+        const float v = x(r, tree[n].feature);
+        const bool left =
+            std::isnan(v) ? tree[n].default_left : v <= tree[n].threshold;
+        n = left ? tree[n].left : tree[n].right;
+      }
+      sum += tree[n].value;
+    }
+    out.push_back(static_cast<float>(sum * (1.0 / forest.num_trees())));
+  }
+  return out;
+}
+
 TEST(RandomForestTest, BatchPredictionEqualsWalkingEachTree) {
   Dataset d = Xor(1003, 6);  // Not a multiple of the block sizes.
   for (int r = 0; r < 1003; r += 7) d.x(r, r % 4) = NAN;
@@ -106,21 +127,51 @@ TEST(RandomForestTest, BatchPredictionEqualsWalkingEachTree) {
   d.x(5, 0) = INFINITY;  // Only training refuses infinities.
   d.x(6, 1) = -INFINITY;
   const std::vector<float> batch = forest.Predict(d.x);
-  for (int r = 0; r < d.x.rows(); ++r) {
-    double sum = 0;
-    for (const std::vector<GbdtNode>& tree : forest.trees()) {
-      int n = 0;
-      while (tree[n].feature >= 0) {
-        const float v = d.x(r, tree[n].feature);
-        const bool left =
-            std::isnan(v) ? tree[n].default_left : v <= tree[n].threshold;
-        n = left ? tree[n].left : tree[n].right;
-      }
-      sum += tree[n].value;
-    }
-    ASSERT_EQ(batch[r], static_cast<float>(sum / 12)) << "row " << r;
-  }
+  EXPECT_EQ(batch, WalkMean(forest, d.x));
   EXPECT_EQ(forest.Predict(d.x, 2), batch);
+}
+
+TEST(RandomForestTest, DeepSparseAndShallowTreesPredictLikeTheWalk) {
+  // A chain of 20 splits (too deep to store complete), a lone leaf and a
+  // depth-2 tree, in a file.
+  model::v1::RandomForestModel proto;
+  proto.set_format_version(RandomForest::kFormatVersion);
+  proto.set_num_features(4);
+  for (int f = 0; f < 4; ++f) proto.add_gain_importance(0);
+  auto node = [](model::v1::GbdtTree* t, int feature, float threshold,
+                 bool default_left, int left, int right, float value) {
+    t->add_feature(feature);
+    t->add_threshold(threshold);
+    t->add_default_left(default_left);
+    t->add_left(left);
+    t->add_right(right);
+    t->add_value(value);
+    t->add_cover(1);
+  };
+  model::v1::GbdtTree* chain = proto.add_trees();
+  const int splits = 20;
+  for (int i = 0; i < splits; ++i) {  // Split 2i: leaf 2i + 1, next 2i + 2.
+    node(chain, i % 4, -1 + 0.1f * i, i % 3 == 0, 2 * i + 1, 2 * i + 2, 0);
+    node(chain, -1, 0, true, -1, -1, static_cast<float>(i));
+  }
+  node(chain, -1, 0, true, -1, -1, 99);
+  node(proto.add_trees(), -1, 0, true, -1, -1, 0.5f);
+  model::v1::GbdtTree* small = proto.add_trees();
+  node(small, 0, 0, false, 1, 2, 0);
+  node(small, 1, 0.2f, true, 3, 4, 0);
+  node(small, -1, 0, true, -1, -1, 3);
+  node(small, -1, 0, true, -1, -1, 1);
+  node(small, -1, 0, true, -1, -1, 2);
+  ASSERT_OK_AND_ASSIGN(RandomForest forest, RandomForest::FromProto(proto));
+  Dataset d = Xor(300, 9);
+  for (int r = 0; r < 300; r += 5) d.x(r, r % 4) = NAN;
+  const std::vector<float> want = WalkMean(forest, d.x);
+  EXPECT_EQ(forest.Predict(d.x), want);
+  for (int rows : {1, 7, 16, 40}) {
+    EXPECT_EQ(forest.Predict(d.x.topRows(rows)),
+              std::vector<float>(want.begin(), want.begin() + rows))
+        << rows << " rows";
+  }
 }
 
 TEST(RandomForestProtoTest, RoundTripPredictsBitForBit) {
