@@ -64,6 +64,8 @@ const std::vector<Setting>& Settings() {
        "serve gRPC server reflection"},
       {"history_events", &C::history_events,
        "events per user read for personalisation", 1, 10000},
+      {"rerank_candidates", &C::rerank_candidates,
+       "candidates a Recommend with rerank re-orders; 0 disables", 0, 5000},
       {"hnsw_min_items", &C::hnsw_min_items,
        "smallest catalogue searched by HNSW instead of exactly; -1 never", -1,
        1000000000},

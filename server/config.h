@@ -47,6 +47,9 @@ struct ServerConfig {
   bool enable_reflection = true;
   // Events per user read for personalisation (recent history). Default: 50.
   int history_events = 50;
+  // Candidates a Recommend with rerank re-orders by the purchase scorer; 0
+  // turns re-ranking off. Default: 200.
+  int rerank_candidates = 200;
   // Implicit ALS searches the bundle's HNSW graph, when it has one, for
   // catalogues of at least hnsw_min_items items (-1: never); hnsw_ef is the
   // graph search's candidate list (0: the graph's default). Defaults: 50000,

@@ -9,6 +9,8 @@
 #include "core/bundle/scorer_names.h"
 #include "core/features/feature_rows.h"
 #include "core/features/feature_schema.h"
+#include "core/util/status_macros.h"
+#include "server/history.h"
 
 namespace shopml::server {
 
@@ -81,6 +83,29 @@ absl::StatusOr<const char*> ChoosePurchaseScorer(
         requested == nullptr ? "such" : requested, " purchase scorer"));
   }
   return requested;
+}
+
+absl::StatusOr<core::UserState> ReadUserState(const storage::Store& store,
+                                              const std::string& user_id,
+                                              const core::ItemSnapshot& items,
+                                              int64_t time_micros) {
+  std::vector<core::Interaction> history;
+  absl::StatusOr<uint32_t> user = store.FindUser(user_id);
+  if (user.ok()) {
+    SHOPML_ASSIGN_OR_RETURN(const std::vector<storage::StoredEvent> stored,
+                            store.UserEvents(*user, 0));
+    SHOPML_ASSIGN_OR_RETURN(history, ToInteractions(stored));
+  } else if (!absl::IsNotFound(user.status())) {
+    return user.status();
+  }
+  return core::UserStateFromHistory(history, time_micros, items);
+}
+
+const char* RerankScorer(const core::ModelBundle& bundle) {
+  if (bundle.stacked.has_value()) return core::kStackedScorerName;
+  absl::StatusOr<const char*> scorer =
+      ChoosePurchaseScorer(bundle, v1::SCORE_MODEL_UNSPECIFIED);
+  return scorer.ok() ? *scorer : nullptr;
 }
 
 PurchasePredictions PredictPurchases(const core::ModelBundle& bundle,

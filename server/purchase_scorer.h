@@ -10,6 +10,7 @@
 #define SHOPML_SERVER_PURCHASE_SCORER_H_
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -18,6 +19,7 @@
 #include "core/features/feature_matrix.h"
 #include "core/features/user_state.h"
 #include "shopml/v1/recommendation_service.pb.h"
+#include "storage/store.h"
 
 namespace shopml::server {
 
@@ -36,6 +38,18 @@ struct PurchasePredictions {
   std::vector<float> contributions;
   const char* contributions_model = nullptr;
 };
+
+// The state of `user_id` at `time_micros` from their whole stored history
+// (the events before it); an empty state for a user the store does not
+// know. Errors are the store's.
+absl::StatusOr<core::UserState> ReadUserState(const storage::Store& store,
+                                              const std::string& user_id,
+                                              const core::ItemSnapshot& items,
+                                              int64_t time_micros);
+
+// The scorer Recommend re-ranks with: the stacked blend when the bundle has
+// one, else the default purchase scorer; nullptr when there is none.
+const char* RerankScorer(const core::ModelBundle& bundle);
 
 // REQUIRES: `scorer` came from ChoosePurchaseScorer for this bundle.
 PurchasePredictions PredictPurchases(const core::ModelBundle& bundle,

@@ -7,6 +7,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "absl/types/span.h"
 #include "core/util/status_macros.h"
 #include "server/attribution.h"
@@ -16,6 +17,7 @@
 #include "server/item_filter.h"
 #include "server/live_cooccurrence.h"
 #include "server/popularity_fill.h"
+#include "server/purchase_scorer.h"
 #include "server/user_profile.h"
 
 namespace shopml::server {
@@ -272,15 +274,27 @@ absl::StatusOr<v1::RecommendResponse> Recommender::Recommend(
 
   CandidateSelector selector(static_cast<size_t>(query.k), &filter);
   bool personalised = false;
+  // Re-ranking orders the factor models' candidates by purchase probability.
+  const char* const reranker =
+      query.rerank_candidates > 0 ? RerankScorer(bundle) : nullptr;
+  bool reranked = false;
   if (factor_model) {
     SHOPML_ASSIGN_OR_RETURN(
         std::vector<core::Interaction> events,
         FactorHistory(absl::MakeConstSpan(history).first(
                           std::min(history.size(), kFactorHistoryEvents)),
                       context));
+    const int wanted = reranker != nullptr
+                           ? std::max(query.k, query.rerank_candidates)
+                           : query.k;
     SHOPML_ASSIGN_OR_RETURN(
         std::vector<core::ScoredItem> candidates,
-        PersonalisedCandidates(chosen, bundle, events, query.k, filter));
+        PersonalisedCandidates(chosen, bundle, events, wanted, filter));
+    if (reranker != nullptr && !candidates.empty()) {
+      SHOPML_RETURN_IF_ERROR(
+          Rerank(bundle, reranker, query.user_id, candidates));
+      reranked = true;
+    }
     SHOPML_RETURN_IF_ERROR(OfferPersonalised(candidates, &selector));
     personalised = !candidates.empty();
   } else if (chosen == kCooccurrenceModelName) {
@@ -310,7 +324,33 @@ absl::StatusOr<v1::RecommendResponse> Recommender::Recommend(
                                  ? selector.size() > from_primary
                                  : selector.size() > from_popularity);
   response.set_cold_start(recent.empty());
+  if (reranked) response.set_reranked_by(reranker);
   return response;
+}
+
+absl::Status Recommender::Rerank(
+    const core::ModelBundle& bundle, const char* scorer,
+    const std::string& user_id,
+    std::vector<core::ScoredItem>& candidates) const {
+  const int64_t now = absl::ToUnixMicros(absl::Now());
+  SHOPML_ASSIGN_OR_RETURN(
+      const core::UserState state,
+      ReadUserState(*store_, user_id, *bundle.item_snapshot, now));
+  std::vector<uint32_t> items;
+  items.reserve(candidates.size());
+  for (const core::ScoredItem& c : candidates) items.push_back(c.item);
+  const PurchasePredictions p =
+      PredictPurchases(bundle, scorer, state, items, now,
+                       /*with_contributions=*/false);
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    candidates[i].score = p.probability[i];
+  }
+  // Stable: equal probabilities keep the recommender's order.
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const core::ScoredItem& a, const core::ScoredItem& b) {
+                     return a.score > b.score;
+                   });
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::SimilarItemsResponse> Recommender::SimilarItems(

@@ -52,6 +52,9 @@ struct RecommendQuery {
   v1::ItemFilter filter;
   std::vector<std::string> context_item_ids;
   v1::RecommendModel model = v1::RECOMMEND_MODEL_UNSPECIFIED;
+  // Candidates of the personalised model re-ordered by the purchase scorer
+  // (server/purchase_scorer.h); 0: no re-ranking.
+  int rerank_candidates = 0;
 };
 
 // A validated SimilarItems request.
@@ -84,6 +87,12 @@ class Recommender {
       const core::ModelBundle& bundle, const SimilarItemsQuery& query) const;
 
  private:
+  // Re-orders `candidates` by the purchase probability `scorer` gives the
+  // user (history read in full), scores replaced by it.
+  absl::Status Rerank(const core::ModelBundle& bundle, const char* scorer,
+                      const std::string& user_id,
+                      std::vector<core::ScoredItem>& candidates) const;
+
   // The user's newest `limit` events (0: all), newest first. Empty for an
   // unknown user.
   absl::StatusOr<std::vector<storage::StoredEvent>> ReadHistory(

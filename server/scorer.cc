@@ -7,7 +7,6 @@
 #include "absl/time/clock.h"
 #include "core/features/user_state.h"
 #include "core/util/status_macros.h"
-#include "server/history.h"
 #include "server/mf_user.h"
 #include "server/purchase_scorer.h"
 #include "server/validation.h"
@@ -108,19 +107,11 @@ absl::StatusOr<v1::ScoreResponse> Scorer::Score(const core::ModelBundle& bundle,
 absl::StatusOr<v1::ScoreResponse> Scorer::ScorePurchases(
     const core::ModelBundle& bundle, const ScoreQuery& query,
     const char* scorer, const std::vector<uint32_t>& items) const {
-  std::vector<core::Interaction> history;
-  absl::StatusOr<uint32_t> user = store_->FindUser(query.user_id);
-  if (user.ok()) {
-    SHOPML_ASSIGN_OR_RETURN(const std::vector<storage::StoredEvent> stored,
-                            store_->UserEvents(*user, 0));
-    SHOPML_ASSIGN_OR_RETURN(history, ToInteractions(stored));
-  } else if (!absl::IsNotFound(user.status())) {
-    return user.status();
-  }
   const int64_t now = query.time_micros != 0 ? query.time_micros
                                              : absl::ToUnixMicros(absl::Now());
-  const core::UserState state =
-      core::UserStateFromHistory(history, now, *bundle.item_snapshot);
+  SHOPML_ASSIGN_OR_RETURN(
+      const core::UserState state,
+      ReadUserState(*store_, query.user_id, *bundle.item_snapshot, now));
   const PurchasePredictions p = PredictPurchases(
       bundle, scorer, state, items, now, query.top_contributions > 0);
   v1::ScoreResponse response;

@@ -42,6 +42,7 @@ absl::StatusOr<RecommendQuery> ParseRecommendRequest(
   query.context_item_ids.assign(request.context_item_ids().begin(),
                                 request.context_item_ids().end());
   query.model = request.model();
+  query.rerank_candidates = request.rerank() ? config.rerank_candidates : 0;
   return query;
 }
 

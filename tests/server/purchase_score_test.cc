@@ -232,6 +232,59 @@ TEST_F(PurchaseScoreTest, BadRequestsNameTheField) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("model")));
 }
 
+TEST_F(PurchaseScoreTest, RecommendRerankOrdersByPurchaseProbability) {
+  auto stub = v1::RecommendationService::NewStub(shop_->NewChannel());
+  v1::RecommendRequest request;
+  request.set_user_id(demo_->users[3].user_id);
+  request.set_k(10);
+  request.set_model(v1::RECOMMEND_MODEL_IMPLICIT_ALS);
+  v1::RecommendResponse plain;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub->Recommend(&context, request, &plain).ok());
+  }
+  EXPECT_TRUE(plain.reranked_by().empty());
+  request.set_rerank(true);
+  v1::RecommendResponse reranked;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub->Recommend(&context, request, &reranked).ok());
+  }
+  EXPECT_EQ(reranked.reranked_by(), "stacked");
+  ASSERT_THAT(reranked.items(), SizeIs(10));
+  // Scored by the stacked scorer, best first, as Score would score them
+  // (response scores are relative to the first item's).
+  v1::ScoreRequest score = AllItems(3, v1::SCORE_MODEL_STACKED);
+  score.clear_item_ids();
+  for (int i = 0; i < reranked.items_size(); ++i) {
+    score.add_item_ids(reranked.items(i).item_id());
+    if (i > 0) {
+      EXPECT_GE(reranked.items(i - 1).score(), reranked.items(i).score());
+    }
+  }
+  ASSERT_OK_AND_ASSIGN(const v1::ScoreResponse scored, Score(score));
+  for (int i = 0; i < reranked.items_size(); ++i) {
+    EXPECT_NEAR(reranked.items(i).score(),
+                scored.scores(i).prediction() / scored.scores(0).prediction(),
+                1e-3);
+  }
+  // Picked from more candidates than k: the best of them by probability
+  // beat the plain list's.
+  double plain_best = 0;
+  const double reranked_best = scored.scores(0).prediction();
+  v1::ScoreRequest plain_score = score;
+  plain_score.clear_item_ids();
+  for (const v1::RecommendedItem& item : plain.items()) {
+    plain_score.add_item_ids(item.item_id());
+  }
+  ASSERT_OK_AND_ASSIGN(const v1::ScoreResponse plain_scored,
+                       Score(plain_score));
+  for (const v1::ItemScore& s : plain_scored.scores()) {
+    plain_best = std::max(plain_best, s.prediction());
+  }
+  EXPECT_GE(reranked_best, plain_best - 1e-6);
+}
+
 // The planted shop of the other serving tests is too small for a
 // propensity table: no scorer, and asking for one says so.
 TEST(PurchaseScoreWithoutScorersTest, AskingForOneIsFailedPrecondition) {
