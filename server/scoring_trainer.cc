@@ -173,10 +173,12 @@ std::vector<core::BaseLearner> Learners(const core::GbdtOptions& gbdt,
 
 // Fits the blend on out-of-fold predictions of the training rows and
 // checks it on the validation rows' predictions (rows x scorers).
+// The fitted blend's own validation figures, blend_auc and blend_log_loss,
+// go to `info` whether or not it is kept.
 absl::StatusOr<core::ValidationChoice> Stack(
     const Rows& train, const std::vector<core::BaseLearner>& learners,
     const Eigen::MatrixXf& validation, const Rows& val,
-    const ScoringOptions& options) {
+    const ScoringOptions& options, model::v1::ModelInfo& info) {
   SHOPML_ASSIGN_OR_RETURN(
       const Eigen::MatrixXf oof,
       core::OutOfFoldPredictions(train.x, train.y, learners,
@@ -189,6 +191,12 @@ absl::StatusOr<core::ValidationChoice> Stack(
   SHOPML_ASSIGN_OR_RETURN(
       core::StackedBlend blend,
       core::StackedBlend::Fit(oof, train.y, std::move(names), stacking));
+  const std::vector<float> p = blend.Combine(validation);
+  auto& m = *info.mutable_metrics();
+  m["blend_log_loss"] = core::LogLoss(p, val.y).value_or(NAN);
+  if (absl::StatusOr<double> auc = core::Auc(p, val.y); auc.ok()) {
+    m["blend_auc"] = *auc;
+  }
   return core::ChooseOnValidation(std::move(blend), validation, val.y);
 }
 
@@ -282,9 +290,10 @@ absl::StatusOr<ScoringResult> TrainScorers(
     val_base(r, 1) = forest_val[r];
     val_base(r, 2) = mlp_val_p[r];
   }
-  SHOPML_ASSIGN_OR_RETURN(core::ValidationChoice stack,
-                          Stack(train, learners, val_base, val, options));
   model::v1::ModelInfo stack_info = Describe(core::kStackedScorerName);
+  SHOPML_ASSIGN_OR_RETURN(
+      core::ValidationChoice stack,
+      Stack(train, learners, val_base, val, options, stack_info));
   DescribeStack(stack, stack_info);
   const double stack_loss = SetValidationMetrics(stack.blend.Combine(val_base),
                                                  val, rate, stack_info);
