@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "client/command.h"
 #include "client/recommend_model.h"
@@ -81,6 +82,9 @@ absl::StatusOr<v1::RecommendRequest> BuildRecommendRequest(
   absl::StatusOr<v1::RecommendModel> model =
       ParseRecommendModel(flags.String("model"));
   if (!model.ok()) return model.status();
+  absl::StatusOr<bool> rerank = flags.Bool("rerank");
+  if (!rerank.ok()) return rerank.status();
+  request.set_rerank(*rerank);
   request.set_model(*model);
   request.set_user_id(*user);
   request.set_k(*k);
@@ -108,6 +112,10 @@ int RunRecommend(CommandContext& context) {
         }
         if (response.fallback_used()) {
           out << "fallback: popular items filled the list\n";
+        }
+        if (!response.reranked_by().empty()) {
+          out << "re-ranked by purchase probability (" << response.reranked_by()
+              << ")\n";
         }
       });
 }
@@ -171,13 +179,34 @@ absl::StatusOr<v1::ScoreRequest> BuildScoreRequest(const ParsedFlags& flags) {
         "--target: must be purchase or rating, got \"", target, "\""));
   }
   const std::string model = flags.String("model");
-  if (model == "baseline") {
-    request.set_model(v1::SCORE_MODEL_BASELINE);
-  } else if (model == "mf") {
-    request.set_model(v1::SCORE_MODEL_MATRIX_FACTORIZATION);
-  } else if (!model.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--model: must be baseline or mf, got \"", model, "\""));
+  const std::pair<const char*, v1::ScoreModel> models[] = {
+      {"baseline", v1::SCORE_MODEL_BASELINE},
+      {"mf", v1::SCORE_MODEL_MATRIX_FACTORIZATION},
+      {"gbdt", v1::SCORE_MODEL_GBDT},
+      {"random_forest", v1::SCORE_MODEL_RANDOM_FOREST},
+      {"mlp", v1::SCORE_MODEL_MLP},
+      {"stacked", v1::SCORE_MODEL_STACKED}};
+  bool known = model.empty();
+  for (const auto& [name, value] : models) {
+    if (model == name) {
+      request.set_model(value);
+      known = true;
+    }
+  }
+  if (!known) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--model: must be baseline, mf, gbdt, random_forest, mlp or stacked, "
+        "got \"",
+        model, "\""));
+  }
+  const std::string explain = flags.String("explain");
+  if (!explain.empty()) {
+    int top = 0;
+    if (!absl::SimpleAtoi(explain, &top) || top < 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--explain: must be a count of features, got \"", explain, "\""));
+    }
+    request.set_top_contributions(top);
   }
   request.set_user_id(*user);
   for (const std::string& id : *items) request.add_item_ids(id);
@@ -203,6 +232,17 @@ int RunScore(CommandContext& context) {
         }
         table.Print(out);
         out << DescribeModel(response.model()) << "\n";
+        for (const v1::ItemScore& score : response.scores()) {
+          if (score.contributions().empty()) continue;
+          out << score.item_id() << " (" << response.contributions_model()
+              << ", base " << FormatFixed(score.contributions_base(), 4)
+              << "):";
+          for (const v1::FeatureContribution& c : score.contributions()) {
+            out << " " << c.feature() << " "
+                << FormatFixed(c.contribution(), 4);
+          }
+          out << "\n";
+        }
       });
 }
 
@@ -214,7 +254,7 @@ std::vector<Command> RecommendationCommands() {
   Command recommend{
       "recommend",
       "--user=U [--k=10] [filters] [--context=ID,...] "
-      "[--model=popularity|cooccurrence|als|ease|user_knn]",
+      "[--model=popularity|cooccurrence|als|ease|user_knn] [--rerank]",
       "Recommend items for a user (RecommendationService/Recommend).",
       "Filters apply during selection, so k items come back whenever k "
       "eligible\nitems exist. Unknown users get popular items.\n",
@@ -227,6 +267,9 @@ std::vector<Command> RecommendationCommands() {
   recommend.flags.push_back({"model", FlagKind::kValue,
                              "popularity|cooccurrence|als|ease|user_knn",
                              "recommender (default: the server's choice)"});
+  recommend.flags.push_back(
+      {"rerank", FlagKind::kBool, "",
+       "re-order the best candidates by the purchase scorer"});
   commands.push_back(std::move(recommend));
 
   Command similar{
@@ -248,7 +291,7 @@ std::vector<Command> RecommendationCommands() {
   commands.push_back(Command{
       "score",
       "--user=U --items=ID,... [--target=purchase|rating] "
-      "[--model=baseline|mf]",
+      "[--model=M] [--explain=N]",
       "Predict purchase probability or rating (RecommendationService/Score).",
       "Here --target names what to predict: give the server address before "
       "the\ncommand, or in SHOPML_TARGET.\n",
@@ -256,8 +299,10 @@ std::vector<Command> RecommendationCommands() {
        {"items", FlagKind::kValue, "ID,...", "items to score (required)"},
        {"target", FlagKind::kValue, "purchase|rating",
         "what to predict (default purchase)"},
-       {"model", FlagKind::kValue, "baseline|mf",
-        "model (default: the server's for the target)"}},
+       {"model", FlagKind::kValue, "baseline|mf|gbdt|random_forest|mlp|stacked",
+        "model (default: the server's for the target)"},
+       {"explain", FlagKind::kValue, "N",
+        "list each item's N most influential features"}},
       RunScore});
   return commands;
 }
