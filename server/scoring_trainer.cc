@@ -124,8 +124,55 @@ void DescribeForest(const core::RandomForestOptions& o,
   SetParameter(info, "min_samples_leaf", o.min_samples_leaf);
 }
 
-void DescribeMlp(const core::MlpOptions& o, const core::MlpModel& m,
-                 model::v1::ModelInfo& info) {
+struct MlpChoice {
+  core::MlpOptions options;
+  std::optional<core::MlpModel> model;
+  std::vector<float> validation;
+  double loss = std::numeric_limits<double>::infinity();
+  int tried = 0;
+};
+
+// The given options, then a faster learning rate and wider layers, each
+// early-stopped on the validation rows, while the budget lasts.
+absl::StatusOr<MlpChoice> SearchMlp(const Rows& train, const Rows& val,
+                                    const core::MlpOptions& given,
+                                    double budget_seconds) {
+  const absl::Time start = absl::Now();
+  std::vector<core::MlpOptions> configs = {given};
+  if (budget_seconds > 0) {
+    core::MlpOptions faster = given;
+    faster.learning_rate = given.learning_rate * 3;
+    core::MlpOptions wider = given;
+    for (int& width : wider.hidden) width *= 2;
+    configs.push_back(faster);
+    configs.push_back(wider);
+  }
+  MlpChoice best;
+  const core::MlpData val_data{&val.x, val.y};
+  for (const core::MlpOptions& o : configs) {
+    if (best.tried > 0 &&
+        absl::ToDoubleSeconds(absl::Now() - start) > budget_seconds) {
+      break;
+    }
+    absl::StatusOr<core::MlpModel> model =
+        core::MlpModel::Train({&train.x, train.y}, &val_data, o);
+    if (!model.ok()) return ForOption("scoring.mlp.", model.status());
+    ++best.tried;
+    std::vector<float> p = model->Predict(val.x);
+    const double loss = core::LogLoss(p, val.y).value_or(NAN);
+    if (loss < best.loss) {
+      best.loss = loss;
+      best.validation = std::move(p);
+      best.options = o;
+      best.model = *std::move(model);
+    }
+  }
+  return best;
+}
+
+void DescribeMlp(const MlpChoice& c, model::v1::ModelInfo& info) {
+  const core::MlpOptions& o = c.options;
+  const core::MlpModel& m = *c.model;
   std::string hidden;
   for (int width : o.hidden) {
     absl::StrAppend(&hidden, hidden.empty() ? "" : ",", width);
@@ -136,6 +183,7 @@ void DescribeMlp(const core::MlpOptions& o, const core::MlpModel& m,
   SetParameter(info, "l2", o.l2);
   SetParameter(info, "epochs_run", m.epochs_run());
   SetParameter(info, "best_epoch", m.best_epoch());
+  SetParameter(info, "search_configs_tried", c.tried);
 }
 
 // The base scorers as stacking learners, with fixed options.
@@ -266,8 +314,11 @@ absl::StatusOr<ScoringResult> TrainScorers(
   const double gbdt_loss =
       SetValidationMetrics(gbdt.validation, val, rate, gbdt_info);
 
+  SHOPML_ASSIGN_OR_RETURN(
+      const MlpChoice mlp,
+      SearchMlp(train, val, options.mlp, search_budget_seconds));
   const std::vector<core::BaseLearner> learners =
-      Learners(gbdt.options, options.forest, options.mlp);
+      Learners(gbdt.options, options.forest, mlp.options);
   SHOPML_ASSIGN_OR_RETURN(std::vector<float> forest_val,
                           learners[1].fit_predict(train.x, train.y, val.x));
   model::v1::ModelInfo forest_info = Describe(core::kForestScorerName);
@@ -275,13 +326,9 @@ absl::StatusOr<ScoringResult> TrainScorers(
   const double forest_loss =
       SetValidationMetrics(forest_val, val, rate, forest_info);
 
-  const core::MlpData mlp_val{&val.x, val.y};
-  absl::StatusOr<core::MlpModel> mlp =
-      core::MlpModel::Train({&train.x, train.y}, &mlp_val, options.mlp);
-  if (!mlp.ok()) return ForOption("scoring.mlp.", mlp.status());
-  const std::vector<float> mlp_val_p = mlp->Predict(val.x);
+  const std::vector<float>& mlp_val_p = mlp.validation;
   model::v1::ModelInfo mlp_info = Describe(core::kMlpScorerName);
-  DescribeMlp(options.mlp, *mlp, mlp_info);
+  DescribeMlp(mlp, mlp_info);
   const double mlp_loss = SetValidationMetrics(mlp_val_p, val, rate, mlp_info);
 
   Eigen::MatrixXf val_base(val.x.rows(), 3);
@@ -329,8 +376,8 @@ absl::StatusOr<ScoringResult> TrainScorers(
   SHOPML_ASSIGN_OR_RETURN(bundle.forest, core::RandomForest::Train(
                                              {&all.x, all.y}, options.forest));
   // The epochs validation chose, now without a hold-out.
-  core::MlpOptions final_mlp = options.mlp;
-  final_mlp.max_epochs = std::max(1, mlp->best_epoch());
+  core::MlpOptions final_mlp = mlp.options;
+  final_mlp.max_epochs = std::max(1, mlp.model->best_epoch());
   final_mlp.early_stopping_patience = 0;
   SHOPML_ASSIGN_OR_RETURN(
       bundle.mlp, core::MlpModel::Train({&all.x, all.y}, nullptr, final_mlp));

@@ -9,7 +9,8 @@
 //   2. GBDT: max_depth and learning_rate searched within the budget (the
 //      given options first), each trained with early stopping on the
 //      validation rows; the lowest validation log loss wins and its tree
-//      count is kept. Random forest: the given options.
+//      count is kept. MLP: the given options, a 3x learning rate and
+//      doubled layer widths, likewise. Random forest: the given options.
 //   3. Stacking (core/ensemble/stacking.h): the base scorers' out-of-fold
 //      predictions on the training rows fit the blend; ChooseOnValidation
 //      keeps it only if it is no worse than the best base scorer on the
