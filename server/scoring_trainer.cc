@@ -230,7 +230,8 @@ absl::StatusOr<core::ValidationChoice> Stack(
   SHOPML_ASSIGN_OR_RETURN(
       const Eigen::MatrixXf oof,
       core::OutOfFoldPredictions(train.x, train.y, learners,
-                                 options.stacking_folds, options.gbdt.seed));
+                                 options.stacking_folds, options.gbdt.seed,
+                                 core::FoldAssignment::kContiguous));
   std::vector<std::string> names;
   for (const core::BaseLearner& l : learners) names.push_back(l.name);
   core::StackingOptions stacking;

@@ -12,7 +12,8 @@
 //      count is kept. MLP: the given options, a 3x learning rate and
 //      doubled layer widths, likewise. Random forest: the given options.
 //   3. Stacking (core/ensemble/stacking.h): the base scorers' out-of-fold
-//      predictions on the training rows fit the blend; ChooseOnValidation
+//      predictions on the training rows (contiguous folds in time) fit the
+//      blend; ChooseOnValidation
 //      keeps it only if it is no worse than the best base scorer on the
 //      validation rows.
 //   4. With fit_for_serving, every scorer is retrained on all rows with the

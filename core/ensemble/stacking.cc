@@ -113,7 +113,8 @@ absl::Status CheckFit(const Eigen::MatrixXf& base, absl::Span<const float> y,
 
 absl::StatusOr<Eigen::MatrixXf> OutOfFoldPredictions(
     const FeatureMatrix& x, absl::Span<const float> y,
-    absl::Span<const BaseLearner> learners, int folds, uint64_t seed) {
+    absl::Span<const BaseLearner> learners, int folds, uint64_t seed,
+    FoldAssignment assignment) {
   SHOPML_RETURN_IF_ERROR(CheckOption("folds", folds, 2, 20));
   if (folds > x.rows()) {
     return absl::InvalidArgumentError(
@@ -124,13 +125,21 @@ absl::StatusOr<Eigen::MatrixXf> OutOfFoldPredictions(
   }
   std::vector<int64_t> order(static_cast<size_t>(x.rows()));
   std::iota(order.begin(), order.end(), 0);
-  std::mt19937_64 rng(seed);
-  std::shuffle(order.begin(), order.end(), rng);
+  if (assignment == FoldAssignment::kRandom) {
+    std::mt19937_64 rng(seed);
+    std::shuffle(order.begin(), order.end(), rng);
+  }
+  const size_t n = order.size();
+  auto fold_of = [&](size_t i) {
+    return assignment == FoldAssignment::kRandom
+               ? static_cast<int>(i % folds)
+               : static_cast<int>(i * folds / n);
+  };
   Eigen::MatrixXf out(x.rows(), static_cast<Eigen::Index>(learners.size()));
   for (int f = 0; f < folds; ++f) {
     std::vector<int64_t> in, held;
-    for (size_t i = 0; i < order.size(); ++i) {
-      (static_cast<int>(i % folds) == f ? held : in).push_back(order[i]);
+    for (size_t i = 0; i < n; ++i) {
+      (fold_of(i) == f ? held : in).push_back(order[i]);
     }
     std::sort(in.begin(), in.end());
     std::sort(held.begin(), held.end());

@@ -1,9 +1,12 @@
 // Stacking (Wolpert 1992; Breiman 1996, "Stacked regressions"): base models'
 // out-of-fold predictions feed a regularised linear meta-learner.
 //
-//   1. Rows are dealt to `folds` folds at random (seeded); each base model
-//      is trained on all folds but one and predicts the left-out fold, so
-//      every row gets a prediction from a model that never saw it.
+//   1. Rows are dealt to `folds` folds, at random (seeded) or, for rows in
+//      time order, as contiguous blocks; each base model is trained on all
+//      folds but one and predicts the left-out fold, so every row gets a
+//      prediction from a model that never saw it. Blocks keep a model from
+//      learning a period from its neighbouring rows, which random folds
+//      allow and later data will not.
 //   2. The meta-learner fits those predictions to the labels:
 //        logistic: p = sigmoid(b + sum_k w_k logit(p_k)), by Newton's method
 //                  on the mean log loss + l2/2 |w|^2 / rows;
@@ -56,13 +59,16 @@ struct BaseLearner {
   FitPredict fit_predict;
 };
 
+enum class FoldAssignment { kRandom, kContiguous };
+
 // Rows x learners: learner k's prediction of each row by the model trained
 // on the other folds. InvalidArgument "folds: ..." out of range or above the
 // number of rows, "learners: ..." when empty; a learner's error is returned
 // prefixed with its name.
 absl::StatusOr<Eigen::MatrixXf> OutOfFoldPredictions(
     const FeatureMatrix& x, absl::Span<const float> y,
-    absl::Span<const BaseLearner> learners, int folds, uint64_t seed);
+    absl::Span<const BaseLearner> learners, int folds, uint64_t seed,
+    FoldAssignment assignment = FoldAssignment::kRandom);
 
 class StackedBlend {
  public:

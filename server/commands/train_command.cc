@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -34,8 +35,15 @@ std::string DescribeModel(const model::v1::ModelInfo& info) {
   // The hyperparameters the search chose, where it ran.
   if (info.parameters().contains("search_configs_tried")) {
     absl::StrAppend(&line, "\n    chose");
-    for (const char* key : {"factors", "regularization", "alpha", "lambda",
-                            "search_configs_tried", "search_seconds"}) {
+    const bool scorer = info.task() == "score_purchase";
+    const std::vector<const char*> keys =
+        scorer ? std::vector<const char*>{"max_depth",  "learning_rate",
+                                          "num_trees",  "hidden",
+                                          "best_epoch", "search_configs_tried"}
+               : std::vector<const char*>{
+                     "factors", "regularization",       "alpha",
+                     "lambda",  "search_configs_tried", "search_seconds"};
+    for (const char* key : keys) {
       auto it = info.parameters().find(key);
       if (it != info.parameters().end()) {
         absl::StrAppend(&line, " ", key, "=", it->second);

@@ -87,6 +87,27 @@ absl::StatusOr<std::vector<float>> Memorise(const FeatureMatrix& x,
   return out;
 }
 
+// A learner that predicts the mean of its training rows' first column.
+absl::StatusOr<std::vector<float>> TrainingMean(const FeatureMatrix& x,
+                                                absl::Span<const float>,
+                                                const FeatureMatrix& predict) {
+  return std::vector<float>(predict.rows(), x.col(0).mean());
+}
+
+TEST(OutOfFoldTest, ContiguousFoldsHoldOutBlocksInOrder) {
+  FeatureMatrix x(50, 1);
+  std::vector<float> y(50, 0);
+  for (int r = 0; r < 50; ++r) x(r, 0) = static_cast<float>(r);
+  const BaseLearner learners[] = {{"mean", TrainingMean}};
+  ASSERT_OK_AND_ASSIGN(
+      const Eigen::MatrixXf oof,
+      OutOfFoldPredictions(x, y, learners, 5, 1, FoldAssignment::kContiguous));
+  // Rows 0-9 are predicted from rows 10-49, rows 40-49 from rows 0-39.
+  EXPECT_FLOAT_EQ(oof(0, 0), 29.5f);
+  EXPECT_FLOAT_EQ(oof(9, 0), 29.5f);
+  EXPECT_FLOAT_EQ(oof(49, 0), 19.5f);
+}
+
 TEST(OutOfFoldTest, NoRowIsPredictedByAModelThatSawIt) {
   FeatureMatrix x(50, 1);
   std::vector<float> y(50);
@@ -98,6 +119,10 @@ TEST(OutOfFoldTest, NoRowIsPredictedByAModelThatSawIt) {
   ASSERT_OK_AND_ASSIGN(const Eigen::MatrixXf oof,
                        OutOfFoldPredictions(x, y, learners, 5, 1));
   for (int r = 0; r < 50; ++r) EXPECT_EQ(oof(r, 0), 0.5f) << r;
+  ASSERT_OK_AND_ASSIGN(
+      const Eigen::MatrixXf blocks,
+      OutOfFoldPredictions(x, y, learners, 5, 1, FoldAssignment::kContiguous));
+  for (int r = 0; r < 50; ++r) EXPECT_EQ(blocks(r, 0), 0.5f) << r;
 
   EXPECT_THAT(OutOfFoldPredictions(x, y, learners, 1, 1).status(),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("folds")));
