@@ -1,5 +1,6 @@
 #include "core/forecast/ets_fit.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -105,6 +106,12 @@ class Layout {
     if (options.beta) fixed_.beta = *options.beta;
     if (options.gamma) fixed_.gamma = *options.gamma;
     if (options.phi) fixed_.phi = *options.phi;
+    // Keep the start feasible under a fixed alpha.
+    if (free_beta_) fixed_.beta = std::min(fixed_.beta, fixed_.alpha);
+    if (free_gamma_) {
+      fixed_.gamma = std::max(kEtsSmoothingLower,
+                              std::min(fixed_.gamma, 1 - fixed_.alpha));
+    }
   }
 
   int num_smoothing() const {
@@ -200,6 +207,48 @@ void FillFit(absl::Span<const double> y, const EtsFilterResult& run,
   fit.errors = run.errors;
 }
 
+struct SearchResult {
+  EtsParameters parameters;
+  EtsState state;
+  int evaluations = 0;
+  bool converged = true;
+};
+
+// Minimises lik over the parameters `options` leaves free, from `p` and
+// `state`.
+absl::StatusOr<SearchResult> Search(absl::Span<const double> y,
+                                    const EtsModelType& type, int m,
+                                    const EtsFitOptions& options,
+                                    const EtsParameters& p,
+                                    const EtsState& state) {
+  const Layout layout(type, options, p, state);
+  std::vector<double> start, lower, upper;
+  layout.Bounds(start, lower, upper);
+  SearchResult out{p, state, 0, true};
+  if (start.empty()) {
+    layout.Decode({}, out.parameters, out.state);
+    return out;
+  }
+  EtsState trial_state = state;  // Reused by every evaluation.
+  const auto objective = [&](absl::Span<const double> x) {
+    EtsParameters trial_p;
+    if (!layout.Decode(x, trial_p, trial_state)) return kInf;
+    return RunEtsFilter(type, trial_p, m, trial_state, y, false).lik;
+  };
+  SHOPML_ASSIGN_OR_RETURN(
+      NelderMeadResult result,
+      MinimizeNelderMead(objective, start, lower, upper, options.optimizer));
+  if (!std::isfinite(result.value)) {
+    return absl::FailedPreconditionError(
+        absl::StrFormat("%s: no admissible parameters found for this history",
+                        EtsModelName(type)));
+  }
+  out.evaluations = result.evaluations;
+  out.converged = result.converged;
+  layout.Decode(result.x, out.parameters, out.state);
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<EtsFit> FitEts(absl::Span<const double> y,
@@ -210,38 +259,17 @@ absl::StatusOr<EtsFit> FitEts(absl::Span<const double> y,
   const EtsState start_state = options.initial_state.has_value()
                                    ? *options.initial_state
                                    : HeuristicEtsState(type, m, y);
-  const Layout layout(type, options, StartingEtsParameters(type, m),
-                      start_state);
-  std::vector<double> start, lower, upper;
-  layout.Bounds(start, lower, upper);
-
   EtsFit fit;
   fit.type = type;
   fit.season_length = m;
-  EtsParameters p;
+  EtsParameters p = StartingEtsParameters(type, m);
   EtsState state = start_state;
-  if (!start.empty()) {
-    const auto objective = [&](absl::Span<const double> x) {
-      EtsParameters trial_p;
-      EtsState& trial_state = state;  // Reused buffer: no allocation.
-      if (!layout.Decode(x, trial_p, trial_state)) return kInf;
-      return RunEtsFilter(type, trial_p, m, trial_state, y, false).lik;
-    };
-    SHOPML_ASSIGN_OR_RETURN(
-        NelderMeadResult result,
-        MinimizeNelderMead(objective, start, lower, upper, options.optimizer));
-    if (!std::isfinite(result.value)) {
-      return absl::FailedPreconditionError(
-          absl::StrFormat("%s: no admissible parameters found for this history",
-                          EtsModelName(type)));
-    }
-    fit.evaluations = result.evaluations;
-    fit.converged = result.converged;
-    state = start_state;
-    layout.Decode(result.x, p, state);
-  } else {
-    layout.Decode({}, p, state);
-  }
+  SHOPML_ASSIGN_OR_RETURN(const SearchResult result,
+                          Search(y, type, m, options, p, state));
+  p = result.parameters;
+  state = result.state;
+  fit.evaluations = result.evaluations;
+  fit.converged = result.converged;
   fit.parameters = p;
   fit.initial_state = state;
   const EtsFilterResult run = RunEtsFilter(type, p, m, state, y, true);
@@ -250,6 +278,7 @@ absl::StatusOr<EtsFit> FitEts(absl::Span<const double> y,
         "%s: the fitted model reaches a non-positive multiplicative component",
         EtsModelName(type)));
   }
+  const Layout layout(type, options, p, state);
   const int estimated =
       layout.num_smoothing() +
       (options.initial_state.has_value() ? 0 : layout.num_states());

@@ -56,56 +56,57 @@ double TrendWeight(EtsTrend trend, double phi) {
 // circle, by the Schur-Cohn recursion: with k = c[0] / c[n], the polynomial
 // (c[n] p(z) - c[0] p*(z)) / (c[n] z) of degree n - 1 keeps the roots inside
 // exactly when |k| < 1 (p* reverses the coefficients).
-bool RootsInsideUnitCircle(std::vector<double> c) {
-  std::vector<double> reduced(c.size());
-  for (size_t n = c.size() - 1; n > 0; --n) {
+// `c` has `size` coefficients; it is overwritten. `work` holds as many.
+bool RootsInsideUnitCircle(double* c, double* work, size_t size) {
+  for (size_t n = size - 1; n > 0; --n) {
     if (c[n] == 0) return false;
     const double k = c[0] / c[n];
     if (!(std::abs(k) < 1)) return false;
-    for (size_t i = 0; i < n; ++i) reduced[i] = c[i + 1] - k * c[n - 1 - i];
-    std::swap(c, reduced);
+    for (size_t i = 0; i < n; ++i) work[i] = c[i + 1] - k * c[n - 1 - i];
+    std::swap(c, work);
   }
   return true;
 }
 
-// The recursions; `season` is a scratch copy of the seasonal states.
-template <bool kKeep>
-EtsFilterResult Filter(const EtsModelType& type, const EtsParameters& p, int m,
-                       double level, double trend, double* season,
+// The recursions; `season` is a scratch copy of the seasonal states. The
+// model is a template argument so the loop has no per-period branches on it.
+// The log-fitted sum of multiplicative errors is taken as the log of a
+// running product, flushed before it can overflow: one log per ~100 periods
+// instead of one per period.
+template <bool kKeep, EtsError kError, bool kTrend, EtsSeason kSeason>
+EtsFilterResult Filter(const EtsParameters& p, double phi, int m, double level,
+                       double trend, double* season,
                        absl::Span<const double> y) {
   EtsFilterResult out;
-  const bool mult_error = type.error == EtsError::kMultiplicative;
-  const double phi = TrendWeight(type.trend, p.phi);
-  const double beta_ratio =
-      type.trend == EtsTrend::kNone ? 0 : p.beta / p.alpha;
-  double sse = 0, log_sum = 0, scale = 0;
+  constexpr bool kMultError = kError == EtsError::kMultiplicative;
+  const double beta_ratio = kTrend ? p.beta / p.alpha : 0;
+  const double alpha = p.alpha, gamma = p.gamma;
+  double sse = 0, log_sum = 0, product = 1, scale = 0;
   int j = 0;
   if constexpr (kKeep) {
     out.fitted.reserve(y.size());
     out.errors.reserve(y.size());
   }
   for (size_t t = 0; t < y.size(); ++t) {
-    const double q = level + phi * trend;
+    const double q = kTrend ? level + phi * trend : level;
     double fitted = q, adjusted = y[t];
-    switch (type.season) {
-      case EtsSeason::kNone:
-        break;
-      case EtsSeason::kAdditive:
-        fitted = q + season[j];
-        adjusted = y[t] - season[j];
-        break;
-      case EtsSeason::kMultiplicative:
-        if (!(q > 0 && season[j] > 0)) return out;
-        fitted = q * season[j];
-        adjusted = y[t] / season[j];
-        break;
+    if constexpr (kSeason == EtsSeason::kAdditive) {
+      fitted = q + season[j];
+      adjusted = y[t] - season[j];
+    } else if constexpr (kSeason == EtsSeason::kMultiplicative) {
+      if (!(q > 0 && season[j] > 0)) return out;
+      fitted = q * season[j];
+      adjusted = y[t] / season[j];
     }
     double e = y[t] - fitted;
-    if (mult_error) {
+    if constexpr (kMultError) {
       if (!(fitted > 0)) return out;
       e /= fitted;
-      log_sum += std::log(fitted);
-      scale += 1;
+      product *= fitted;
+      if (product > 1e100 || product < 1e-100) {
+        log_sum += std::log(product);
+        product = 1;
+      }
     } else {
       scale += y[t] * y[t];
     }
@@ -114,24 +115,68 @@ EtsFilterResult Filter(const EtsModelType& type, const EtsParameters& p, int m,
       out.fitted.push_back(fitted);
       out.errors.push_back(e);
     }
-    const double new_level = q + p.alpha * (adjusted - q);
-    trend = phi * trend + beta_ratio * (new_level - level - phi * trend);
-    if (type.season == EtsSeason::kAdditive) {
-      season[j] += p.gamma * (y[t] - q - season[j]);
-    } else if (type.season == EtsSeason::kMultiplicative) {
-      season[j] += p.gamma * (y[t] / q - season[j]);
+    const double new_level = q + alpha * (adjusted - q);
+    if constexpr (kTrend) {
+      trend = phi * trend + beta_ratio * (new_level - level - phi * trend);
+    }
+    if constexpr (kSeason == EtsSeason::kAdditive) {
+      season[j] += gamma * (y[t] - q - season[j]);
+    } else if constexpr (kSeason == EtsSeason::kMultiplicative) {
+      season[j] += gamma * (y[t] / q - season[j]);
     }
     level = new_level;
-    if (++j == m) j = 0;
+    if constexpr (kSeason != EtsSeason::kNone) {
+      if (++j == m) j = 0;
+    }
   }
   const double n = static_cast<double>(y.size());
+  if (kMultError) {
+    log_sum += std::log(product);
+    scale = n;
+  }
   out.ok = std::isfinite(sse);
   if (!out.ok) return out;
   out.sum_squared_errors = sse;
   out.lik = n * std::log(std::max({sse, 1e-20 * scale, 1e-300})) + 2 * log_sum;
   out.final_state.level = level;
-  out.final_state.trend = type.trend == EtsTrend::kNone ? 0 : trend;
+  out.final_state.trend = kTrend ? trend : 0;
   return out;
+}
+
+template <bool kKeep, EtsError kError, bool kTrend>
+EtsFilterResult DispatchSeason(const EtsModelType& type, const EtsParameters& p,
+                               double phi, int m, double level, double trend,
+                               double* season, absl::Span<const double> y) {
+  switch (type.season) {
+    case EtsSeason::kNone:
+      return Filter<kKeep, kError, kTrend, EtsSeason::kNone>(p, phi, m, level,
+                                                             trend, season, y);
+    case EtsSeason::kAdditive:
+      return Filter<kKeep, kError, kTrend, EtsSeason::kAdditive>(
+          p, phi, m, level, trend, season, y);
+    case EtsSeason::kMultiplicative:
+      return Filter<kKeep, kError, kTrend, EtsSeason::kMultiplicative>(
+          p, phi, m, level, trend, season, y);
+  }
+  return {};
+}
+
+template <bool kKeep>
+EtsFilterResult Dispatch(const EtsModelType& type, const EtsParameters& p,
+                         int m, double level, double trend, double* season,
+                         absl::Span<const double> y) {
+  const double phi = TrendWeight(type.trend, p.phi);
+  const bool trended = type.trend != EtsTrend::kNone;
+  if (type.error == EtsError::kAdditive) {
+    return trended ? DispatchSeason<kKeep, EtsError::kAdditive, true>(
+                         type, p, phi, m, level, trend, season, y)
+                   : DispatchSeason<kKeep, EtsError::kAdditive, false>(
+                         type, p, phi, m, level, trend, season, y);
+  }
+  return trended ? DispatchSeason<kKeep, EtsError::kMultiplicative, true>(
+                       type, p, phi, m, level, trend, season, y)
+                 : DispatchSeason<kKeep, EtsError::kMultiplicative, false>(
+                       type, p, phi, m, level, trend, season, y);
 }
 
 }  // namespace
@@ -229,21 +274,26 @@ bool EtsAdmissible(const EtsModelType& type, const EtsParameters& p,
   if (beta < -(1 - phi) * (gamma / m + alpha)) return false;
   // The characteristic polynomial of forecast::ets's admissible(), lowest
   // degree first, evaluated at r z.
-  std::vector<double> c;
-  c.push_back(phi * (1 - alpha - gamma));
-  c.push_back(alpha + beta - alpha * phi + gamma - 1);
-  for (int i = 0; i < season_length - 2; ++i) {
-    c.push_back(alpha + beta - alpha * phi);
+  const size_t size = static_cast<size_t>(season_length) + 2;
+  double small[2 * (kMaxEtsSeasonLength + 2)];
+  std::vector<double> large;
+  double* c = small;
+  if (size > kMaxEtsSeasonLength + 2) {
+    large.resize(2 * size);
+    c = large.data();
   }
-  c.push_back(alpha + beta - phi);
-  c.push_back(1);
+  c[0] = phi * (1 - alpha - gamma);
+  c[1] = alpha + beta - alpha * phi + gamma - 1;
+  for (size_t i = 2; i < size - 2; ++i) c[i] = alpha + beta - alpha * phi;
+  c[size - 2] = alpha + beta - phi;
+  c[size - 1] = 1;
   constexpr double kRadius = 1 + 1e-8;
   double power = 1;
-  for (double& coefficient : c) {
-    coefficient *= power;
+  for (size_t i = 0; i < size; ++i) {
+    c[i] *= power;
     power *= kRadius;
   }
-  return RootsInsideUnitCircle(std::move(c));
+  return RootsInsideUnitCircle(c, c + size, size);
 }
 
 EtsFilterResult RunEtsFilter(const EtsModelType& type, const EtsParameters& p,
@@ -262,15 +312,17 @@ EtsFilterResult RunEtsFilter(const EtsModelType& type, const EtsParameters& p,
       std::copy(initial.season.begin(), initial.season.end(), scratch);
     }
   }
-  EtsFilterResult out =
-      keep_series
-          ? Filter<true>(type, p, m, initial.level, initial.trend, season, y)
-          : Filter<false>(type, p, m, initial.level, initial.trend, season, y);
+  EtsFilterResult out = keep_series ? Dispatch<true>(type, p, m, initial.level,
+                                                     initial.trend, season, y)
+                                    : Dispatch<false>(type, p, m, initial.level,
+                                                      initial.trend, season, y);
   if (!out.ok) {
     out.lik = kInf;
     return out;
   }
-  if (seasonal) out.final_state.season.assign(season, season + m);
+  if (seasonal && keep_series) {
+    out.final_state.season.assign(season, season + m);
+  }
   return out;
 }
 

@@ -100,8 +100,9 @@ bool EtsWithinUsualBounds(const EtsModelType& type, const EtsParameters& p);
 bool EtsAdmissible(const EtsModelType& type, const EtsParameters& p,
                    int season_length);
 
-// The recursions over `y` from `initial`. Without outputs requested this is
-// the optimiser's inner loop: no allocation beyond one copy of the season.
+// The recursions over `y` from `initial`. Without `keep_series` this is the
+// optimiser's inner loop and allocates nothing; final_state.season, fitted
+// and errors are then left empty.
 struct EtsFilterResult {
   bool ok = false;  // false: a multiplicative component met yhat, q or s <= 0.
   double lik = 0;   // As above; +inf when !ok.

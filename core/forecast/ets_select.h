@@ -45,7 +45,7 @@ struct EtsAutoOptions {
   int max_auto_season = 24;
   // Passed to every FitEts (its season_length and fixed values are unused).
   bool optimize_initial_state = true;
-  NelderMeadOptions optimizer;
+  NelderMeadOptions optimizer = EtsDefaultOptimizer();
 };
 
 struct EtsCandidate {

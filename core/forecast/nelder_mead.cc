@@ -59,7 +59,9 @@ absl::Status CheckInputs(absl::Span<const double> start,
   return absl::OkStatus();
 }
 
-// The minimiser's working state: the simplex, its values and the budget.
+// The minimiser's working state: the simplex (vertices in one flat array,
+// ranked through `order_`), its values and the budget. Trial points live in
+// preallocated buffers, so an iteration allocates nothing.
 class Simplex {
  public:
   Simplex(absl::FunctionRef<double(absl::Span<const double>)> objective,
@@ -69,126 +71,151 @@ class Simplex {
         lower_(lower),
         upper_(upper),
         options_(options),
-        dim_(lower.size()) {}
+        dim_(lower.size()),
+        points_((dim_ + 1) * dim_),
+        values_(dim_ + 1),
+        order_(dim_ + 1),
+        centroid_(dim_),
+        reflected_(dim_),
+        trial_(dim_) {}
 
   int evaluations() const { return evaluations_; }
   bool Exhausted() const { return evaluations_ >= options_.max_evaluations; }
 
   // Evaluates the projection of `x` into the box (in place); NaN reads +inf.
-  double Evaluate(std::vector<double>& x) {
+  double Evaluate(double* x) {
     for (size_t i = 0; i < dim_; ++i) {
       x[i] = std::clamp(x[i], lower_[i], upper_[i]);
     }
     ++evaluations_;
-    const double value = objective_(x);
+    const double value = objective_(absl::Span<const double>(x, dim_));
     return std::isnan(value) ? kInf : value;
   }
 
-  // Builds the simplex around `x` (value `fx`, already evaluated).
-  void Build(const std::vector<double>& x, double fx) {
-    points_.assign(1, x);
-    values_.assign(1, fx);
-    for (size_t i = 0; i < dim_ && !Exhausted(); ++i) {
-      std::vector<double> vertex = x;
+  // Builds the simplex around `x` (value `fx`, already evaluated). Returns
+  // false when the budget ran out first.
+  bool Build(const std::vector<double>& x, double fx) {
+    std::copy(x.begin(), x.end(), Vertex(0));
+    values_[0] = fx;
+    std::iota(order_.begin(), order_.end(), 0);
+    for (size_t i = 0; i < dim_; ++i) {
+      if (Exhausted()) {
+        for (size_t v = i + 1; v <= dim_; ++v) values_[v] = kInf;
+        Sort();
+        return false;
+      }
+      double* vertex = Vertex(i + 1);
+      std::copy(x.begin(), x.end(), vertex);
       const bool bounded = std::isfinite(lower_[i]) && std::isfinite(upper_[i]);
       const double step =
           options_.initial_step *
           (bounded ? upper_[i] - lower_[i] : std::max(std::abs(x[i]), 1.0));
       vertex[i] = x[i] + step <= upper_[i] ? x[i] + step : x[i] - step;
-      values_.push_back(Evaluate(vertex));
-      points_.push_back(std::move(vertex));
+      values_[i + 1] = Evaluate(vertex);
     }
     Sort();
+    return true;
   }
 
   // Runs Nelder-Mead iterations until convergence or the budget; returns
   // whether it converged.
   bool Run() {
-    while (points_.size() == dim_ + 1) {
+    while (true) {
       if (Converged()) return true;
       if (Exhausted()) return false;
       Iterate();
-      Sort();
     }
-    return false;  // The budget ran out while building the simplex.
   }
 
-  const std::vector<double>& best() const { return points_[0]; }
-  double best_value() const { return values_[0]; }
+  std::vector<double> best() const {
+    const double* b = Ranked(0);
+    return std::vector<double>(b, b + dim_);
+  }
+  double best_value() const { return values_[order_[0]]; }
 
  private:
+  double* Vertex(size_t v) { return points_.data() + v * dim_; }
+  double* Ranked(size_t rank) { return Vertex(order_[rank]); }
+  const double* Ranked(size_t rank) const {
+    return points_.data() + order_[rank] * dim_;
+  }
+  double RankedValue(size_t rank) const { return values_[order_[rank]]; }
+
   void Sort() {
-    std::vector<size_t> order(points_.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    std::stable_sort(order_.begin(), order_.end(), [&](size_t a, size_t b) {
       return values_[a] < values_[b];
     });
-    std::vector<std::vector<double>> points;
-    std::vector<double> values;
-    for (size_t i : order) {
-      points.push_back(std::move(points_[i]));
-      values.push_back(values_[i]);
+  }
+
+  // Moves the (replaced) worst vertex to its rank: O(dim).
+  void Reinsert() {
+    size_t rank = dim_;
+    while (rank > 0 && values_[order_[rank]] < values_[order_[rank - 1]]) {
+      std::swap(order_[rank], order_[rank - 1]);
+      --rank;
     }
-    points_ = std::move(points);
-    values_ = std::move(values);
   }
 
   bool Converged() const {
-    const double best = values_.front(), worst = values_.back();
+    const double best = RankedValue(0), worst = RankedValue(dim_);
     if (!std::isfinite(best)) return false;
     const double tol = options_.relative_tolerance;
     return worst - best <= tol * (std::abs(best) + tol);
   }
 
-  // centroid + t (point - centroid).
-  std::vector<double> Along(const std::vector<double>& centroid,
-                            const std::vector<double>& point, double t) const {
-    std::vector<double> x(dim_);
+  // out = centroid + t (point - centroid).
+  void Along(const double* point, double t, double* out) const {
     for (size_t i = 0; i < dim_; ++i) {
-      x[i] = centroid[i] + t * (point[i] - centroid[i]);
+      out[i] = centroid_[i] + t * (point[i] - centroid_[i]);
     }
-    return x;
   }
 
-  void Replace(std::vector<double> x, double value) {
-    points_.back() = std::move(x);
-    values_.back() = value;
+  void ReplaceWorst(const double* x, double value) {
+    std::copy(x, x + dim_, Ranked(dim_));
+    values_[order_[dim_]] = value;
+    Reinsert();
   }
 
   void Iterate() {
-    std::vector<double> centroid(dim_, 0);
-    for (size_t p = 0; p < dim_; ++p) {
-      for (size_t i = 0; i < dim_; ++i) {
-        centroid[i] += points_[p][i] / static_cast<double>(dim_);
+    std::fill(centroid_.begin(), centroid_.end(), 0.0);
+    for (size_t rank = 0; rank < dim_; ++rank) {
+      const double* p = Ranked(rank);
+      for (size_t i = 0; i < dim_; ++i) centroid_[i] += p[i];
+    }
+    for (double& c : centroid_) c /= static_cast<double>(dim_);
+    const double* worst = Ranked(dim_);
+    const double worst_value = RankedValue(dim_);
+    Along(worst, -1, reflected_.data());
+    const double fr = Evaluate(reflected_.data());
+    if (fr < RankedValue(0)) {
+      if (!Exhausted()) {
+        Along(worst, -2, trial_.data());
+        const double fe = Evaluate(trial_.data());
+        if (fe < fr) return ReplaceWorst(trial_.data(), fe);
       }
+      return ReplaceWorst(reflected_.data(), fr);
     }
-    const std::vector<double>& worst = points_.back();
-    std::vector<double> reflected = Along(centroid, worst, -1);
-    const double fr = Evaluate(reflected);
-    if (fr < values_[0]) {
-      if (Exhausted()) return Replace(std::move(reflected), fr);
-      std::vector<double> expanded = Along(centroid, worst, -2);
-      const double fe = Evaluate(expanded);
-      if (fe < fr) return Replace(std::move(expanded), fe);
-      return Replace(std::move(reflected), fr);
+    if (fr < RankedValue(dim_ - 1)) {
+      return ReplaceWorst(reflected_.data(), fr);
     }
-    if (fr < values_[dim_ - 1]) return Replace(std::move(reflected), fr);
     if (Exhausted()) return;
-    const bool outside = fr < values_.back();
-    std::vector<double> contracted =
-        outside ? Along(centroid, reflected, 0.5) : Along(centroid, worst, 0.5);
-    const double fc = Evaluate(contracted);
-    if (outside ? fc <= fr : fc < values_.back()) {
-      return Replace(std::move(contracted), fc);
+    const bool outside = fr < worst_value;
+    Along(outside ? reflected_.data() : worst, 0.5, trial_.data());
+    const double fc = Evaluate(trial_.data());
+    if (outside ? fc <= fr : fc < worst_value) {
+      return ReplaceWorst(trial_.data(), fc);
     }
     Shrink();
   }
 
   void Shrink() {
-    for (size_t p = 1; p < points_.size() && !Exhausted(); ++p) {
-      points_[p] = Along(points_[0], points_[p], 0.5);
-      values_[p] = Evaluate(points_[p]);
+    const double* best = Ranked(0);
+    for (size_t rank = 1; rank <= dim_ && !Exhausted(); ++rank) {
+      double* p = Ranked(rank);
+      for (size_t i = 0; i < dim_; ++i) p[i] = best[i] + 0.5 * (p[i] - best[i]);
+      values_[order_[rank]] = Evaluate(p);
     }
+    Sort();
   }
 
   absl::FunctionRef<double(absl::Span<const double>)> objective_;
@@ -196,8 +223,10 @@ class Simplex {
   const NelderMeadOptions& options_;
   const size_t dim_;
   int evaluations_ = 0;
-  std::vector<std::vector<double>> points_;
+  std::vector<double> points_;
   std::vector<double> values_;
+  std::vector<size_t> order_;
+  std::vector<double> centroid_, reflected_, trial_;
 };
 
 }  // namespace
@@ -209,11 +238,10 @@ absl::StatusOr<NelderMeadResult> MinimizeNelderMead(
   SHOPML_RETURN_IF_ERROR(CheckInputs(start, lower, upper, options));
   Simplex simplex(objective, lower, upper, options);
   std::vector<double> x(start.begin(), start.end());
-  double value = simplex.Evaluate(x);
+  double value = simplex.Evaluate(x.data());
   NelderMeadResult result;
   for (int round = 0; round <= options.max_restarts; ++round) {
-    simplex.Build(x, value);
-    result.converged = simplex.Run();
+    result.converged = simplex.Build(x, value) && simplex.Run();
     const double previous = value;
     x = simplex.best();
     value = simplex.best_value();
