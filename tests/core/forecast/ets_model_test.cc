@@ -30,15 +30,16 @@ TEST(EtsModelTest, ParsesCodesAndNamesModels) {
 
 TEST(EtsModelTest, RejectsMultiplicativeTrendsAndGarbage) {
   for (const char* code : {"AMN", "MMdM", "XNN", "ANX", "AN", "ANdN"}) {
-    EXPECT_THAT(ParseEtsModel(code),
-                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("model")))
+    EXPECT_THAT(
+        ParseEtsModel(code),
+        StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("model")))
         << code;
   }
 }
 
 TEST(EtsModelTest, LinearClassIsAdditiveErrorWithoutMultiplicativeSeason) {
-  EXPECT_TRUE(IsLinearEts({EtsError::kAdditive, EtsTrend::kDamped,
-                           EtsSeason::kAdditive}));
+  EXPECT_TRUE(IsLinearEts(
+      {EtsError::kAdditive, EtsTrend::kDamped, EtsSeason::kAdditive}));
   EXPECT_FALSE(IsLinearEts(
       {EtsError::kMultiplicative, EtsTrend::kNone, EtsSeason::kNone}));
   EXPECT_FALSE(IsLinearEts(
