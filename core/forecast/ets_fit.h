@@ -61,8 +61,8 @@ struct EtsFitOptions {
   bool optimize_initial_state = true;
   // The search. Default: 2000 evaluations (forecast::ets's maxit), relative
   // tolerance 1e-6 on lik (about 1e-3 in absolute terms for n near 100, far
-  // below what moves an AICc ranking; R uses 1.5e-8 at 3 to 5 times the
-  // cost), 1 restart.
+  // below what moves an AICc ranking; R uses 1.5e-8, which costs us about
+  // twice the time), 1 restart.
   NelderMeadOptions optimizer = EtsDefaultOptimizer();
 };
 
