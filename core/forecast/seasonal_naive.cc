@@ -17,22 +17,12 @@ namespace {
 
 absl::Status ValidateInput(absl::Span<const double> history,
                            const ForecastSpec& spec) {
-  if (spec.horizon < 1 || spec.horizon > kMaxForecastPeriods) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("horizon: must be in [1, %d], got %d",
-                        kMaxForecastPeriods, spec.horizon));
-  }
+  SHOPML_RETURN_IF_ERROR(CheckHorizon(spec.horizon));
   if (spec.season_length < 1) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "season_length: must be >= 1, got %d", spec.season_length));
   }
-  for (size_t i = 0; i < spec.levels.size(); ++i) {
-    const double level = spec.levels[i];
-    if (!std::isfinite(level) || level <= 0 || level >= 100) {
-      return absl::InvalidArgumentError(
-          absl::StrFormat("levels[%d]: must be in (0, 100), got %g", i, level));
-    }
-  }
+  SHOPML_RETURN_IF_ERROR(CheckLevels(spec.levels));
   if (spec.lead_time < 0 || spec.lead_time > kMaxForecastPeriods) {
     return absl::InvalidArgumentError(
         absl::StrFormat("lead_time: must be in [0, %d], got %d",
@@ -43,16 +33,7 @@ absl::Status ValidateInput(absl::Span<const double> history,
     return absl::InvalidArgumentError(absl::StrFormat(
         "service_level: must be in [50, 100), got %g", spec.service_level));
   }
-  if (history.empty()) {
-    return absl::InvalidArgumentError("history: must not be empty");
-  }
-  for (size_t i = 0; i < history.size(); ++i) {
-    if (!std::isfinite(history[i])) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "history[%d]: must be finite, got %g", i, history[i]));
-    }
-  }
-  return absl::OkStatus();
+  return CheckHistory(history);
 }
 
 double Clamp(double value, const ForecastSpec& spec) {

@@ -14,46 +14,14 @@
 #ifndef SHOPML_CORE_FORECAST_SEASONAL_NAIVE_H_
 #define SHOPML_CORE_FORECAST_SEASONAL_NAIVE_H_
 
-#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "core/forecast/forecast_types.h"
 
 namespace shopml::core {
 
-struct IntervalBounds {
-  double level = 0;  // Percent.
-  double lower = 0;
-  double upper = 0;
-};
-
-struct ForecastPointResult {
-  double mean = 0;
-  std::vector<IntervalBounds>
-      intervals;  // One per requested level, same order.
-};
-
-struct InventoryResult {
-  int lead_time = 0;
-  double service_level = 0;  // Percent.
-  double lead_time_demand = 0;
-  double safety_stock = 0;
-  double reorder_point = 0;
-};
-
-struct ForecastResult {
-  std::string model;  // "seasonal_naive" or "mean" (short-history fallback).
-  std::vector<ForecastPointResult> points;
-  std::vector<std::pair<std::string, double>>
-      details;  // e.g. season_length, residual_sd.
-  std::vector<std::string> notes;
-  bool has_inventory = false;
-  InventoryResult inventory;
-};
-
-// Largest horizon and lead time accepted, in periods (27 years of days).
-inline constexpr int kMaxForecastPeriods = 10000;
 // Fewest historical errors of one reach (or of lead-time sums) for empirical
 // quantiles; with fewer, a normal approximation is used (see below).
 inline constexpr int kMinEmpiricalErrors = 10;
