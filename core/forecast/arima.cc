@@ -147,8 +147,9 @@ void SetCriteria(double loglik, ArimaModel* m) {
   m->bic = m->aic + k * (std::log(n) - 2);
 }
 
-// Harvey's state after the last value given the series and residuals:
-// a_0 = w_T, a_i = sum_(k = i..r-1) phi_(k+1) w_(T+i-1-k) + theta_k e_(T+i-k).
+// Harvey's predicted state a_(T+1|T) given the series and residuals: the
+// state at T, a_0 = w_T, a_i = sum_(k = i..r-1) phi_(k+1) w_(T+i-1-k) +
+// theta_k e_(T+i-k), moved one step by the transition.
 std::vector<double> HarveyState(const std::vector<double>& w,
                                 const std::vector<double>& e,
                                 const std::vector<double>& phi,
@@ -165,7 +166,11 @@ std::vector<double> HarveyState(const std::vector<double>& w,
       if (k <= q && t + i - k >= 0) a[i] += theta[k - 1] * e[t + i - k];
     }
   }
-  return a;
+  std::vector<double> next(r);
+  for (int i = 0; i < r; ++i) {
+    next[i] = (i < p ? phi[i] : 0) * a[0] + (i + 1 < r ? a[i + 1] : 0);
+  }
+  return next;
 }
 
 }  // namespace
@@ -269,7 +274,10 @@ absl::StatusOr<ArimaModel> FitArima(absl::Span<const double> y,
   model.residuals.assign(y.size(), 0);
 
   ArmaFilterResult filter;
-  const bool filtered = ArmaKalmanFilter(centred, phi, theta, true, &filter);
+  // CSS estimates may lie anywhere; the filter needs a stationary AR part.
+  const bool stationary = phi.empty() || MinRootModulus(phi) > 1;
+  const bool filtered =
+      stationary && ArmaKalmanFilter(centred, phi, theta, true, &filter);
   if (!filtered && options.method == ArimaMethod::kCssMl) {
     return absl::FailedPreconditionError("Kalman filter failed at the optimum");
   }

@@ -8,47 +8,73 @@
 
 #include "Eigen/Core"
 #include "Eigen/Eigenvalues"
+#include "Eigen/LU"
 
 namespace shopml::core {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-// Entries of T^(2^k) below this end the doubling: the rest of the series
-// sum_k T^k V T'^k is negligible.
-constexpr double kDoublingTolerance = 1e-14;
-constexpr int kMaxDoublings = 60;
-// Largest change of the predicted covariance that counts as steady state.
-constexpr double kSteadyStateTolerance = 1e-12;
+// Relative size of the remaining covariance increments at which the gain is
+// frozen; the likelihood changes by less than this times n.
+constexpr double kSteadyStateTolerance = 1e-13;
 
-// Stationary covariance of Harvey's state: P = T P T' + R R', where T has phi
-// in its first column and ones on the superdiagonal and R = (1, theta_1, ...).
-// Doubling: S_(k+1) = S_k + A_k S_k A_k', A_(k+1) = A_k^2, A_0 = T, S_0 = RR'.
-// Returns false when the doubling does not converge (phi not stationary).
-bool StationaryCovariance(const std::vector<double>& phi_r,
-                          const std::vector<double>& r_vec,
-                          Eigen::MatrixXd* cov) {
+// First column of the stationary covariance of Harvey's state,
+// c_k = E[alpha_k x_t] for x the ARMA process with unit innovation variance:
+// c_0 = gamma(0) and, for k >= 1,
+//   c_k = sum_(l = k..r-1) phi_(l+1) gamma(l + 1 - k) + theta_l psi_(l - k).
+// The autocovariances gamma(0..p) solve
+//   gamma(k) - sum_i phi_i gamma(|k - i|) = sum_(j = k..q) theta_j psi_(j - k)
+// (theta_0 = 1), and later lags follow the AR recursion. Returns false when
+// the system is singular or gamma(0) is not positive (phi not stationary).
+bool StationaryFirstColumn(const std::vector<double>& phi_r,
+                           const std::vector<double>& r_vec, int p, int q,
+                           std::vector<double>* column) {
   const int r = static_cast<int>(phi_r.size());
-  Eigen::MatrixXd a = Eigen::MatrixXd::Zero(r, r);
-  for (int i = 0; i < r; ++i) {
-    a(i, 0) = phi_r[i];
-    if (i + 1 < r) a(i, i + 1) = 1;
+  // psi_0..psi_r of theta(B) / phi(B).
+  std::vector<double> psi(r + 1, 0);
+  psi[0] = 1;
+  for (int j = 1; j <= r; ++j) {
+    double v = j <= q ? r_vec[j] : 0;
+    for (int i = 1; i <= std::min(j, p); ++i) v += phi_r[i - 1] * psi[j - i];
+    psi[j] = v;
   }
-  const Eigen::Map<const Eigen::VectorXd> rv(r_vec.data(), r);
-  Eigen::MatrixXd s = rv * rv.transpose();
-  Eigen::MatrixXd tmp(r, r);
-  for (int k = 0; k < kMaxDoublings; ++k) {
-    tmp.noalias() = a * s;
-    s.noalias() += tmp * a.transpose();
-    tmp.noalias() = a * a;
-    a.swap(tmp);
-    const double largest = a.cwiseAbs().maxCoeff();
-    if (largest < kDoublingTolerance) {
-      *cov = std::move(s);
-      return cov->allFinite();
+  const auto rhs = [&](int k) {
+    double v = 0;
+    for (int j = k; j <= q; ++j) v += r_vec[j] * psi[j - k];
+    return v;
+  };
+  std::vector<double> gamma(r + 1, 0);
+  if (p == 0) {
+    for (int k = 0; k <= r; ++k) gamma[k] = rhs(k);
+  } else {
+    Eigen::MatrixXd a = Eigen::MatrixXd::Zero(p + 1, p + 1);
+    Eigen::VectorXd b(p + 1);
+    for (int k = 0; k <= p; ++k) {
+      a(k, k) += 1;
+      for (int i = 1; i <= p; ++i) a(k, std::abs(k - i)) -= phi_r[i - 1];
+      b(k) = rhs(k);
     }
-    if (!std::isfinite(largest)) return false;
+    const Eigen::PartialPivLU<Eigen::MatrixXd> lu(a);
+    const Eigen::VectorXd g = lu.solve(b);
+    if (!g.allFinite()) return false;
+    for (int k = 0; k <= std::min(p, r); ++k) gamma[k] = g(k);
+    for (int k = p + 1; k <= r; ++k) {
+      double v = rhs(k);
+      for (int i = 1; i <= p; ++i) v += phi_r[i - 1] * gamma[k - i];
+      gamma[k] = v;
+    }
   }
-  return false;
+  if (!(gamma[0] > 0)) return false;
+  column->assign(r, 0);
+  (*column)[0] = gamma[0];
+  for (int k = 1; k < r; ++k) {
+    double v = 0;
+    for (int l = k; l < r; ++l) {
+      v += phi_r[l] * gamma[l + 1 - k] + r_vec[l] * psi[l - k];
+    }
+    (*column)[k] = v;
+  }
+  return true;
 }
 
 }  // namespace
@@ -207,65 +233,69 @@ bool ArmaKalmanFilter(absl::Span<const double> w, absl::Span<const double> phi,
   for (int i = 0; i < p; ++i) phi_r[i] = phi[i];
   r_vec[0] = 1;
   for (int i = 0; i < q; ++i) r_vec[i + 1] = theta[i];
-  Eigen::MatrixXd p0;
-  if (!StationaryCovariance(phi_r, r_vec, &p0)) return false;
-  // Row-major predicted covariance P_(t|t-1).
-  std::vector<double> pm(p0.data(), p0.data() + r * r);
-  std::vector<double> m(r * r), next(r * r), gain(r);
-  std::vector<double> a(r, 0), filtered(r);
+  std::vector<double> column;
+  if (!StationaryFirstColumn(phi_r, r_vec, p, q, &column)) return false;
+  // x -> T x for Harvey's transition.
+  const auto transition = [&](const std::vector<double>& x,
+                              std::vector<double>* out) {
+    const double x0 = x[0];
+    for (int i = 0; i + 1 < r; ++i) (*out)[i] = phi_r[i] * x0 + x[i + 1];
+    (*out)[r - 1] = phi_r[r - 1] * x0;
+  };
+  // Chandrasekhar recursions: with G_t = T P_t e1 and F_t = P_t[0][0], the
+  // increment P_(t+1) - P_t = m_t W_t W_t' stays rank one, starting from
+  // W_1 = G_1, m_1 = -1 / F_1 (P_1 is stationary), and
+  //   F' = F + m c^2, G' = G + m c T W, W' = T W - (G / F) c, m' = m F / F'
+  // with c = W_0. Each step costs O(r) instead of the Riccati O(r^2). Once
+  // |m| |W|^2 is negligible against F the gain is frozen (steady state).
+  std::vector<double> a(r, 0), next(r), g(r), wv(r), u(r), k(r);
+  transition(column, &g);
+  double f = column[0];
+  wv = g;
+  double m = -1 / f;
   result->ssq = 0;
   result->sum_log_gain = 0;
   result->n = n;
   result->residuals.clear();
   if (want_residuals) result->residuals.resize(n);
   bool steady = false;
-  double f = 0;
   for (int t = 0; t < n; ++t) {
-    if (!steady) {
-      f = pm[0];
-      if (!(f > 0) || !std::isfinite(f)) return false;
-      for (int i = 0; i < r; ++i) gain[i] = pm[i * r] / f;
+    if (steady) {
+      const double v = w[t] - a[0];
+      result->ssq += v * v / f;
+      if (want_residuals) result->residuals[t] = v / std::sqrt(f);
+      transition(a, &next);
+      for (int i = 0; i < r; ++i) a[i] = next[i] + k[i] * v;
+      continue;
     }
+    if (!(f > 0) || !std::isfinite(f)) return false;
     const double v = w[t] - a[0];
     result->ssq += v * v / f;
     result->sum_log_gain += std::log(f);
     if (want_residuals) result->residuals[t] = v / std::sqrt(f);
-    for (int i = 0; i < r; ++i) filtered[i] = a[i] + gain[i] * v;
-    // a_(t+1|t) = T a_(t|t).
+    for (int i = 0; i < r; ++i) k[i] = g[i] / f;
+    // a_(t+1|t) = T a_(t|t-1) + (G / F) v.
+    transition(a, &next);
+    for (int i = 0; i < r; ++i) a[i] = next[i] + k[i] * v;
+    const double c = wv[0];
+    transition(wv, &u);
+    const double f_next = f + m * c * c;
+    double norm = 0;
     for (int i = 0; i < r; ++i) {
-      a[i] = phi_r[i] * filtered[0] + (i + 1 < r ? filtered[i + 1] : 0);
+      g[i] += m * c * u[i];
+      wv[i] = u[i] - k[i] * c;
+      norm += wv[i] * wv[i];
     }
-    if (steady) continue;
-    // P_(t|t) = P - P e1 e1' P / f; then P_(t+1|t) = T P_(t|t) T' + R R'.
-    for (int i = 0; i < r; ++i) {
-      for (int j = 0; j < r; ++j) {
-        next[i * r + j] = pm[i * r + j] - gain[i] * pm[j];
-      }
-    }
-    for (int i = 0; i < r; ++i) {
-      for (int j = 0; j < r; ++j) {
-        m[i * r + j] =
-            phi_r[i] * next[j] + (i + 1 < r ? next[(i + 1) * r + j] : 0);
-      }
-    }
-    double change = 0;
-    for (int i = 0; i < r; ++i) {
-      for (int j = 0; j < r; ++j) {
-        const double value = phi_r[j] * m[i * r] +
-                             (j + 1 < r ? m[i * r + j + 1] : 0) +
-                             r_vec[i] * r_vec[j];
-        change = std::max(change, std::abs(value - pm[i * r + j]));
-        pm[i * r + j] = value;
-      }
-    }
-    if (change < kSteadyStateTolerance) {
+    m *= f / f_next;
+    f = f_next;
+    if (std::abs(m) * norm < kSteadyStateTolerance * f) {
       steady = true;
-      f = pm[0];
-      if (!(f > 0)) return false;
-      for (int i = 0; i < r; ++i) gain[i] = pm[i * r] / f;
+      if (!(f > 0) || !std::isfinite(f)) return false;
+      for (int i = 0; i < r; ++i) k[i] = g[i] / f;
+      result->sum_log_gain += (n - 1 - t) * std::log(f);
     }
   }
-  result->state = filtered;
+  result->state = a;
   return std::isfinite(result->ssq) && std::isfinite(result->sum_log_gain);
 }
 
@@ -287,12 +317,12 @@ std::vector<double> ForecastArmaState(absl::Span<const double> state,
   std::vector<double> out;
   out.reserve(horizon);
   for (int h = 0; h < horizon; ++h) {
+    out.push_back(a[0]);
     for (int i = 0; i < r; ++i) {
       const double phi_i = i < static_cast<int>(phi.size()) ? phi[i] : 0;
       next[i] = phi_i * a[0] + (i + 1 < r ? a[i + 1] : 0);
     }
     a.swap(next);
-    out.push_back(a[0]);
   }
   return out;
 }

@@ -74,17 +74,19 @@ struct ArmaFilterResult {
   double sum_log_gain = 0;  // sum_t log F_t.
   int n = 0;
   std::vector<double> residuals;  // v_t / sqrt(F_t), when asked for.
-  // Filtered state a_(T|T) after the last value, r = max(p, q + 1) long, in
-  // Harvey's form: a_0 = w_T and a_i = sum_(k >= i) phi_(k+1) w_(T+i-1-k) +
-  // theta_k e_(T+i-k). Forecasts are the first element of T^h a.
+  // Predicted state a_(T+1|T) after the last value, r = max(p, q + 1)
+  // long, in Harvey's form (T: phi in the first column, ones on the
+  // superdiagonal): the h-step forecast is the first element of T^(h-1) a.
   std::vector<double> state;
 };
 
-// Runs the filter over w. The state starts at its stationary distribution
-// (covariance solved from P = T P T' + R R' by doubling); once the predicted
-// covariance stops changing (to 1e-12) the gain is frozen, which makes long
-// series cost O(n r). Returns false when phi is not stationary or a gain is
-// not positive. REQUIRES: w non-empty.
+// Runs the filter over w from the stationary distribution of the state,
+// with the Chandrasekhar recursions (Morf, Sidhu and Kailath 1974): the
+// initial covariance enters only through its first column (from the ARMA
+// autocovariances), and each step costs O(r), so a likelihood costs
+// O(p^3 + n r). Returns false when phi is not stationary (singular
+// autocovariance system or a non-positive gain). REQUIRES: w non-empty;
+// callers check stationarity first when phi may be far outside the region.
 bool ArmaKalmanFilter(absl::Span<const double> w, absl::Span<const double> phi,
                       absl::Span<const double> theta, bool want_residuals,
                       ArmaFilterResult* result);
@@ -94,7 +96,7 @@ bool ArmaKalmanFilter(absl::Span<const double> w, absl::Span<const double> phi,
 double ExactObjective(absl::Span<const double> w, absl::Span<const double> phi,
                       absl::Span<const double> theta);
 
-// Forecasts w_(T+1..T+h) from a filtered state: x_h = (T^h a)_0.
+// Forecasts w_(T+1..T+h) from a predicted state: x_h = (T^(h-1) a)_0.
 std::vector<double> ForecastArmaState(absl::Span<const double> state,
                                       absl::Span<const double> phi,
                                       int horizon);

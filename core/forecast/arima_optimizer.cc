@@ -15,27 +15,26 @@ constexpr double kNoMoveRelative = 1e-10;
 
 using Objective = std::function<double(const std::vector<double>&)>;
 
-// Central differences; a one-sided difference where one side is undefined.
+// Forward differences (n evaluations), backward where the forward point is
+// outside the domain.
 std::vector<double> Gradient(const Objective& f, std::vector<double> x,
                              double fx, double step, int* evaluations) {
   std::vector<double> g(x.size());
   for (size_t i = 0; i < x.size(); ++i) {
     const double xi = x[i];
-    x[i] = xi + step;
+    const double h = step * std::max(1.0, std::abs(xi));
+    x[i] = xi + h;
     const double up = f(x);
-    x[i] = xi - step;
-    const double down = f(x);
-    x[i] = xi;
-    *evaluations += 2;
-    if (std::isfinite(up) && std::isfinite(down)) {
-      g[i] = (up - down) / (2 * step);
-    } else if (std::isfinite(up)) {
-      g[i] = (up - fx) / step;
-    } else if (std::isfinite(down)) {
-      g[i] = (fx - down) / step;
+    ++*evaluations;
+    if (std::isfinite(up)) {
+      g[i] = (up - fx) / h;
     } else {
-      g[i] = 0;
+      x[i] = xi - h;
+      const double down = f(x);
+      ++*evaluations;
+      g[i] = std::isfinite(down) ? (fx - down) / h : 0;
     }
+    x[i] = xi;
   }
   return g;
 }

@@ -1,4 +1,4 @@
-// Unconstrained minimisation by BFGS with central-difference gradients, the
+// Unconstrained minimisation by BFGS with forward-difference gradients, the
 // quasi-Newton method R's optim(method = "BFGS") uses (Nash 1990, "vmmin"):
 // a backtracking line search with the Armijo condition, the inverse Hessian
 // approximation restarted from the identity whenever a step fails to make
@@ -23,9 +23,11 @@ struct BfgsOptions {
   int max_iterations = 100;
   // Relative change of f that counts as converged. Default: 1e-8.
   double relative_tolerance = 1e-8;
-  // Step of the central differences, in the units of x. Default: 1e-3 (R's
-  // optim ndeps; the objectives here are smooth on that scale).
-  double gradient_step = 1e-3;
+  // Relative step of the forward differences: h = step * max(1, |x_i|).
+  // Default: 1e-6 (R's optim uses central differences with 1e-3; forward
+  // differences at 1e-6 are as accurate on these smooth objectives and cost
+  // half the evaluations).
+  double gradient_step = 1e-6;
 };
 
 struct BfgsResult {
