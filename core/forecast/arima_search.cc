@@ -84,11 +84,57 @@ ArimaModel DeterministicModel(absl::Span<const double> y, ArimaOrder order) {
   return m;
 }
 
+// False when an AR or MA root lies within kMinRootModulus of the unit circle.
+bool RootsAreClear(const ArimaModel& model) {
+  const int m = model.order.period;
+  const std::vector<double> phi =
+      ExpandSeasonal(model.ar, model.seasonal_ar, m, -1);
+  std::vector<double> theta = ExpandSeasonal(model.ma, model.seasonal_ma, m, 1);
+  for (double& t : theta) t = -t;
+  return MinRootModulus(phi) >= kMinRootModulus &&
+         MinRootModulus(theta) >= kMinRootModulus;
+}
+
+double Select(InformationCriterion criterion, double aic, double aicc,
+              double bic) {
+  if (criterion == InformationCriterion::kAic) return aic;
+  if (criterion == InformationCriterion::kBic) return bic;
+  return aicc;
+}
+
+// forecast::myarima's criteria for a CSS fit: with k = num_parameters + 1,
+// n* = num_used and the CSS variance s2 = ssq / (n* - p - mP),
+//   AIC = offset + n* log(s2) + 2k,
+// where offset = -2 log L0 - n log(sigma0^2) of ARIMA(0,d,0)(0,D,0) fitted by
+// ML puts the values on the scale of exact likelihoods.
+double ApproximateCriterion(const ArimaModel& model,
+                            InformationCriterion criterion, double offset) {
+  const double k = model.num_parameters + 1;
+  const double n = model.num_used;
+  const double nu =
+      n - model.order.p - model.order.period * model.order.seasonal_p;
+  double ssq = 0;
+  for (double e : model.residuals) ssq += e * e;
+  if (!(ssq > 0) || nu < 1 || n - k - 1 <= 0) return kInf;
+  const double aic = offset + n * std::log(ssq / nu) + 2 * k;
+  const double ic = Select(criterion, aic, aic + 2 * k * (k + 1) / (n - k - 1),
+                           aic + k * (std::log(n) - 2));
+  if (!std::isfinite(ic) || !RootsAreClear(model)) return kInf;
+  return ic;
+}
+
 class StepwiseSearch {
  public:
+  // `offset` is R's constant for the criteria of CSS fits (see
+  // ApproximateCriterion); unused for kCssMl.
   StepwiseSearch(absl::Span<const double> y, ArimaOrder base,
-                 const AutoArimaOptions& options, ArimaMethod method)
-      : y_(y), base_(base), options_(options), method_(method) {}
+                 const AutoArimaOptions& options, ArimaMethod method,
+                 double offset)
+      : y_(y),
+        base_(base),
+        options_(options),
+        method_(method),
+        offset_(offset) {}
 
   // Fits `c` unless tried before; true when it beats the best so far.
   bool Try(const Candidate& c) {
@@ -97,8 +143,12 @@ class StepwiseSearch {
     if (!tried_.insert(c.Key()).second) return false;
     ++fitted_;
     absl::StatusOr<ArimaModel> model = Fit(c, method_);
-    const double ic =
-        model.ok() ? CriterionValue(*model, options_.criterion) : kInf;
+    double ic = kInf;
+    if (model.ok()) {
+      ic = method_ == ArimaMethod::kCss
+               ? ApproximateCriterion(*model, options_.criterion, offset_)
+               : CriterionValue(*model, options_.criterion);
+    }
     results_.push_back({c, ic});
     if (!(ic < best_ic_)) return false;
     best_ic_ = ic;
@@ -129,6 +179,7 @@ class StepwiseSearch {
   ArimaOrder base_;
   const AutoArimaOptions& options_;
   ArimaMethod method_;
+  double offset_;
   std::set<std::tuple<int, int, int, int, bool>> tried_;
   std::vector<std::pair<Candidate, double>> results_;
   std::optional<ArimaModel> best_;
@@ -168,19 +219,8 @@ bool ImproveOnce(StepwiseSearch& s, int max_p, int max_q, int max_sp,
 }  // namespace
 
 double CriterionValue(const ArimaModel& model, InformationCriterion criterion) {
-  double ic = model.aicc;
-  if (criterion == InformationCriterion::kAic) ic = model.aic;
-  if (criterion == InformationCriterion::kBic) ic = model.bic;
-  if (!std::isfinite(ic)) return kInf;
-  const int m = model.order.period;
-  const std::vector<double> phi =
-      ExpandSeasonal(model.ar, model.seasonal_ar, m, -1);
-  std::vector<double> theta = ExpandSeasonal(model.ma, model.seasonal_ma, m, 1);
-  for (double& t : theta) t = -t;
-  if (MinRootModulus(phi) < kMinRootModulus ||
-      MinRootModulus(theta) < kMinRootModulus) {
-    return kInf;
-  }
+  const double ic = Select(criterion, model.aic, model.aicc, model.bic);
+  if (!std::isfinite(ic) || !RootsAreClear(model)) return kInf;
   return ic;
 }
 
@@ -243,8 +283,17 @@ absl::StatusOr<AutoArimaResult> AutoArima(absl::Span<const double> y,
   const bool allow_mean = options.allow_mean && d + seasonal_d == 0;
   const bool constant = allow_drift || allow_mean;
 
+  double offset = 0;
+  if (approximate) {
+    absl::StatusOr<ArimaModel> white = FitArima(y, order);
+    if (white.ok() && std::isfinite(white->log_likelihood) &&
+        white->sigma2 > 0) {
+      offset = -2 * white->log_likelihood - n * std::log(white->sigma2);
+    }
+  }
   StepwiseSearch search(y, order, options,
-                        approximate ? ArimaMethod::kCss : ArimaMethod::kCssMl);
+                        approximate ? ArimaMethod::kCss : ArimaMethod::kCssMl,
+                        offset);
   const bool seasonal_terms = m > 1;
   search.Try({std::min(2, max_p), std::min(2, max_q), std::min(1, max_sp),
               std::min(1, max_sq), constant});

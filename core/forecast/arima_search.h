@@ -19,10 +19,11 @@
 // skipped, as forecast's myarima does.
 //
 // Approximation (R's default for n > 150 or m > 12): the search fits by CSS
-// and compares the criteria of the exact likelihood at the CSS estimates;
-// the models are then refitted by CSS-ML in the order of their criterion
-// until one passes the root check. A constant series gets ARIMA(0,0,0) with
-// its mean.
+// and compares forecast's approximate criteria, AIC = offset + n* log(s2) +
+// 2k with s2 the CSS residual variance and offset = -2 log L - n log sigma^2
+// of ARIMA(0,d,0)(0,D,0); the models are then refitted by CSS-ML in the
+// order of their criterion until one passes the root check. A constant series
+// gets ARIMA(0,0,0) with its mean.
 //
 // Thread safety: pure functions; safe to call from any thread.
 #ifndef SHOPML_CORE_FORECAST_ARIMA_SEARCH_H_

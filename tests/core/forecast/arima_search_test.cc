@@ -72,7 +72,13 @@ TEST(AutoArimaTest, RandomWalkGetsOneDifference) {
   std::normal_distribution<double> noise(0, 1);
   std::vector<double> y = {0};
   for (int t = 1; t < 300; ++t) y.push_back(y.back() + noise(rng));
-  ASSERT_OK_AND_ASSIGN(AutoArimaResult fit, AutoArima(y, {}));
+  ASSERT_OK_AND_ASSIGN(AutoArimaResult approximate, AutoArima(y, {}));
+  EXPECT_TRUE(approximate.approximated);  // n > 150.
+  EXPECT_EQ(approximate.model.order.d, 1);
+  AutoArimaOptions exact;
+  exact.approximation = Approximation::kOff;
+  ASSERT_OK_AND_ASSIGN(AutoArimaResult fit, AutoArima(y, exact));
+  EXPECT_FALSE(fit.approximated);
   EXPECT_EQ(fit.model.order.d, 1);
   EXPECT_LE(fit.model.order.p + fit.model.order.q, 1);
 }
