@@ -105,15 +105,10 @@ bool ToRaw(const std::vector<double>& coef, double sign,
 std::vector<double> MlStart(const Coefficients& css, const Layout& l,
                             const std::vector<double>& css_x) {
   std::vector<double> x(l.size(), 0);
-  std::vector<double> raw;
-  const bool ar_ok = ToRaw(css.ar, 1, &raw) && [&] {
+  std::vector<double> raw, seasonal_raw;
+  if (ToRaw(css.ar, 1, &raw) && ToRaw(css.sar, 1, &seasonal_raw)) {
     std::copy(raw.begin(), raw.end(), x.begin());
-    return ToRaw(css.sar, 1, &raw);
-  }();
-  if (ar_ok) {
-    std::copy(raw.begin(), raw.end(), x.begin() + l.p + l.q);
-  } else {
-    std::fill(x.begin(), x.begin() + l.p, 0.0);
+    std::copy(seasonal_raw.begin(), seasonal_raw.end(), x.begin() + l.p + l.q);
   }
   const auto ma_group = [&](std::vector<double> theta, int begin) {
     for (int attempt = 0; attempt < 100; ++attempt) {

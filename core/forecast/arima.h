@@ -11,8 +11,10 @@
 // Gaussian likelihood of w (Kalman filter on Harvey's state-space form,
 // core/forecast/arima_likelihood.h) from the CSS estimates. In the ML step the
 // AR and MA polynomials are parametrised by partial autocorrelations
-// (tanh-transformed), so the estimates are stationary and invertible; CSS
-// estimates outside that region restart ML from zero coefficients. kCss stops
+// (tanh-transformed), so the estimates are stationary and invertible; a
+// non-stationary CSS AR part starts ML from zero AR coefficients (R refuses
+// the model instead) and a non-invertible CSS MA part is shrunk towards 0
+// until invertible. kCss stops
 // after the CSS step (faster; the likelihood reported is still the exact one
 // at the CSS estimates, +inf AIC when they are not stationary).
 //
