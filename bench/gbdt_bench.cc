@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/synthetic_table.h"
 #include "bench/table_csv.h"
 #include "benchmark/benchmark.h"
 #include "core/eval/classification_metrics.h"
@@ -39,44 +40,16 @@
 namespace shopml::core {
 namespace {
 
-constexpr int kFeatures = 20;
-constexpr int kTrainRows = 200000;
-constexpr int kTestRows = 50000;
+constexpr int kTrainRows = bench::kSyntheticTrainRows;
+constexpr int kTestRows = bench::kSyntheticTestRows;
 
 using Table = bench::LabelledTable;
 
 // Set by --table=DIR: the tables to read instead of the synthetic ones.
 std::string table_dir;
 
-Table MakeTable(int rows, uint32_t seed) {
-  std::mt19937_64 rng(seed);
-  std::lognormal_distribution<float> count(1.0f, 1.0f);
-  std::uniform_real_distribution<float> unit(0, 1);
-  std::normal_distribution<float> normal(0, 1);
-  Table t{{}, FeatureMatrix(rows, kFeatures), std::vector<float>(rows)};
-  for (int j = 0; j < kFeatures; ++j)
-    t.names.push_back("f" + std::to_string(j));
-  for (int r = 0; r < rows; ++r) {
-    float* f = t.x.row(r).data();
-    for (int j = 0; j < 6; ++j) f[j] = std::floor(count(rng));       // Counts.
-    for (int j = 6; j < 10; ++j) f[j] = unit(rng) * 90;              // Recency.
-    for (int j = 10; j < 14; ++j) f[j] = std::exp(normal(rng) + 3);  // Price.
-    for (int j = 14; j < kFeatures; ++j) f[j] = unit(rng);           // Shares.
-    const double z = -2.0 + 0.35 * std::log1p(f[0]) + 0.6 * (f[1] > 2) -
-                     0.02 * f[6] + 1.2 * (f[14] > 0.7) * (f[15] > 0.5) -
-                     0.4 * std::log(f[10] / 20) * (f[2] > 1) +
-                     0.8 * std::sin(6 * f[16]) + 0.5 * (f[7] < 10);
-    t.y[r] = unit(rng) < 1 / (1 + std::exp(-z)) ? 1.0f : 0.0f;
-    // Missing after the label is drawn: missingness carries no signal.
-    if (unit(rng) < 0.3) f[1] = NAN;
-    if (unit(rng) < 0.3) f[15] = NAN;
-  }
-  return t;
-}
-
 Table LoadTable(const char* name, int rows, uint32_t seed) {
-  if (table_dir.empty()) return MakeTable(rows, seed);
-  return bench::ReadTableCsv(table_dir + "/" + name + ".csv");
+  return bench::LoadBenchTable(table_dir, name, rows, seed);
 }
 
 const Table& Train() {

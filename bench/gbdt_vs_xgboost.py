@@ -18,28 +18,7 @@ import time
 
 import numpy as np
 import xgboost as xgb
-
-
-def load(path):
-    data = np.genfromtxt(path, delimiter=",", skip_header=1,
-                         filling_values=np.nan)
-    return data[:, :-1].astype(np.float32), data[:, -1].astype(np.float32)
-
-
-def auc(scores, labels):
-    order = np.argsort(scores, kind="mergesort")
-    s, y = scores[order], labels[order]
-    ranks = np.empty(len(s))
-    i = 0
-    while i < len(s):
-        j = i
-        while j < len(s) and s[j] == s[i]:
-            j += 1
-        ranks[i:j] = (i + j + 1) / 2.0
-        i = j
-    pos = y.sum()
-    neg = len(y) - pos
-    return (ranks[y == 1].sum() - pos * (pos + 1) / 2) / (pos * neg)
+from bench_table import auc, load
 
 
 def timed(fn, repeats):

@@ -28,6 +28,7 @@ import time  # noqa: E402
 import warnings  # noqa: E402
 
 import numpy as np  # noqa: E402
+from bench_table import auc, load  # noqa: E402
 import sklearn  # noqa: E402
 from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.impute import SimpleImputer  # noqa: E402
@@ -37,28 +38,6 @@ from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 L2 = 1e-4
 BATCH = 256
-
-
-def load(path):
-    data = np.genfromtxt(path, delimiter=",", skip_header=1,
-                         filling_values=np.nan, dtype=np.float32)
-    return data[:, :-1], data[:, -1]
-
-
-def auc(scores, labels):
-    order = np.argsort(scores, kind="mergesort")
-    s, y = scores[order], labels[order]
-    ranks = np.empty(len(s))
-    i = 0
-    while i < len(s):
-        j = i
-        while j < len(s) and s[j] == s[i]:
-            j += 1
-        ranks[i:j] = (i + j + 1) / 2.0
-        i = j
-    pos = y.sum()
-    neg = len(y) - pos
-    return (ranks[y == 1].sum() - pos * (pos + 1) / 2) / (pos * neg)
 
 
 def main():
