@@ -1,6 +1,7 @@
 #include "server/recommender.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <utility>
@@ -109,10 +110,17 @@ absl::StatusOr<std::vector<core::Interaction>> FactorHistory(
 }
 
 // Offers a personalised model's ranked candidates as the first stage.
+// `probabilities`: the scores are purchase probabilities (re-ranked), kept
+// as they are instead of scaled to the first's.
 absl::Status OfferPersonalised(absl::Span<const core::ScoredItem> ranked,
-                               CandidateSelector* selector) {
+                               CandidateSelector* selector,
+                               bool probabilities = false) {
   if (ranked.empty()) return absl::OkStatus();
-  selector->BeginStage(ranked.front().score);
+  if (probabilities) {
+    selector->BeginRawStage();
+  } else {
+    selector->BeginStage(ranked.front().score);
+  }
   for (const core::ScoredItem& candidate : ranked) {
     if (selector->full()) break;
     SHOPML_RETURN_IF_ERROR(
@@ -295,7 +303,7 @@ absl::StatusOr<v1::RecommendResponse> Recommender::Recommend(
           Rerank(bundle, reranker, query.user_id, candidates));
       reranked = true;
     }
-    SHOPML_RETURN_IF_ERROR(OfferPersonalised(candidates, &selector));
+    SHOPML_RETURN_IF_ERROR(OfferPersonalised(candidates, &selector, reranked));
     personalised = !candidates.empty();
   } else if (chosen == kCooccurrenceModelName) {
     const std::vector<NeighborCandidate> neighbors =
@@ -343,7 +351,9 @@ absl::Status Recommender::Rerank(
       PredictPurchases(bundle, scorer, state, items, now,
                        /*with_contributions=*/false);
   for (size_t i = 0; i < candidates.size(); ++i) {
-    candidates[i].score = p.probability[i];
+    // A non-finite prediction (a broken input) ranks last.
+    const float q = p.probability[i];
+    candidates[i].score = std::isfinite(q) ? std::clamp(q, 0.0f, 1.0f) : 0.0f;
   }
   // Stable: equal probabilities keep the recommender's order.
   std::stable_sort(candidates.begin(), candidates.end(),

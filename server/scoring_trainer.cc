@@ -93,11 +93,16 @@ absl::StatusOr<GbdtChoice> SearchGbdt(const Rows& train, const Rows& val,
     }
     absl::StatusOr<core::GbdtModel> model =
         core::GbdtModel::Train(train_data, &val_data, o);
-    if (!model.ok()) return ForOption("scoring.gbdt.", model.status());
+    // A derived setting that fails is skipped; the given one must work.
+    if (!model.ok() && best.tried == 0) {
+      return ForOption("scoring.gbdt.", model.status());
+    }
+    if (!model.ok()) continue;
     ++best.tried;
     std::vector<float> p = model->Predict(val.x);
     const double loss = core::LogLoss(p, val.y).value_or(NAN);
-    if (loss < best.loss) {
+    // The first is kept even with a NaN loss, so a choice always exists.
+    if (best.tried == 1 || loss < best.loss) {
       best.loss = loss;
       best.validation = std::move(p);
       best.options = o;
@@ -141,7 +146,7 @@ absl::StatusOr<MlpChoice> SearchMlp(const Rows& train, const Rows& val,
   std::vector<core::MlpOptions> configs = {given};
   if (budget_seconds > 0) {
     core::MlpOptions faster = given;
-    faster.learning_rate = given.learning_rate * 3;
+    faster.learning_rate = std::min(given.learning_rate * 3, 1.0);
     core::MlpOptions wider = given;
     for (int& width : wider.hidden) width *= 2;
     configs.push_back(faster);
@@ -156,11 +161,16 @@ absl::StatusOr<MlpChoice> SearchMlp(const Rows& train, const Rows& val,
     }
     absl::StatusOr<core::MlpModel> model =
         core::MlpModel::Train({&train.x, train.y}, &val_data, o);
-    if (!model.ok()) return ForOption("scoring.mlp.", model.status());
+    // A derived setting that fails (diverges) is skipped; the given one
+    // must work.
+    if (!model.ok() && best.tried == 0) {
+      return ForOption("scoring.mlp.", model.status());
+    }
+    if (!model.ok()) continue;
     ++best.tried;
     std::vector<float> p = model->Predict(val.x);
     const double loss = core::LogLoss(p, val.y).value_or(NAN);
-    if (loss < best.loss) {
+    if (best.tried == 1 || loss < best.loss) {
       best.loss = loss;
       best.validation = std::move(p);
       best.options = o;
@@ -168,6 +178,15 @@ absl::StatusOr<MlpChoice> SearchMlp(const Rows& train, const Rows& val,
     }
   }
   return best;
+}
+
+// The chosen options for the epochs validation chose, without a hold-out:
+// how the stacker's folds and the served net are trained.
+core::MlpOptions FixedEpochs(const MlpChoice& c) {
+  core::MlpOptions o = c.options;
+  o.max_epochs = std::max(1, c.model->best_epoch());
+  o.early_stopping_patience = 0;
+  return o;
 }
 
 void DescribeMlp(const MlpChoice& c, model::v1::ModelInfo& info) {
@@ -319,7 +338,7 @@ absl::StatusOr<ScoringResult> TrainScorers(
       const MlpChoice mlp,
       SearchMlp(train, val, options.mlp, search_budget_seconds));
   const std::vector<core::BaseLearner> learners =
-      Learners(gbdt.options, options.forest, mlp.options);
+      Learners(gbdt.options, options.forest, FixedEpochs(mlp));
   SHOPML_ASSIGN_OR_RETURN(std::vector<float> forest_val,
                           learners[1].fit_predict(train.x, train.y, val.x));
   model::v1::ModelInfo forest_info = Describe(core::kForestScorerName);
@@ -339,9 +358,20 @@ absl::StatusOr<ScoringResult> TrainScorers(
     val_base(r, 2) = mlp_val_p[r];
   }
   model::v1::ModelInfo stack_info = Describe(core::kStackedScorerName);
-  SHOPML_ASSIGN_OR_RETURN(
-      core::ValidationChoice stack,
-      Stack(train, learners, val_base, val, options, stack_info));
+  absl::StatusOr<core::ValidationChoice> stacked =
+      Stack(train, learners, val_base, val, options, stack_info);
+  if (!stacked.ok()) {
+    // E.g. a fold with one class only: serve the best single scorer.
+    SetParameter(stack_info, "stacking_error",
+                 std::string(stacked.status().message()));
+    stacked = core::ChooseOnValidation(
+        core::StackedBlend::Single(
+            {core::kGbdtScorerName, core::kForestScorerName,
+             core::kMlpScorerName},
+            0, core::StackingLoss::kLogistic),
+        val_base, val.y);
+  }
+  core::ValidationChoice& stack = *stacked;
   DescribeStack(stack, stack_info);
   const double stack_loss = SetValidationMetrics(stack.blend.Combine(val_base),
                                                  val, rate, stack_info);
@@ -377,11 +407,9 @@ absl::StatusOr<ScoringResult> TrainScorers(
   SHOPML_ASSIGN_OR_RETURN(bundle.forest, core::RandomForest::Train(
                                              {&all.x, all.y}, options.forest));
   // The epochs validation chose, now without a hold-out.
-  core::MlpOptions final_mlp = mlp.options;
-  final_mlp.max_epochs = std::max(1, mlp.model->best_epoch());
-  final_mlp.early_stopping_patience = 0;
   SHOPML_ASSIGN_OR_RETURN(
-      bundle.mlp, core::MlpModel::Train({&all.x, all.y}, nullptr, final_mlp));
+      bundle.mlp,
+      core::MlpModel::Train({&all.x, all.y}, nullptr, FixedEpochs(mlp)));
   SHOPML_ASSIGN_OR_RETURN(bundle.item_snapshot,
                           core::ItemSnapshot::Build(data, data.now_micros + 1));
   bundle.stacked = std::move(stack.blend);

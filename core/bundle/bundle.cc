@@ -192,6 +192,17 @@ absl::Status CheckScoringModels(const ModelBundle& bundle,
                            ModelBundle::kPopularityFile, " has ",
                            bundle.popularity.num_items()));
   }
+  if (bundle.gbdt.has_value() && bundle.gbdt->loss() != GbdtLoss::kLogistic) {
+    return absl::Status(code, absl::StrCat(ModelBundle::kGbdtFile,
+                                           ": a purchase scorer must use the "
+                                           "logistic loss"));
+  }
+  if (bundle.stacked.has_value() &&
+      bundle.stacked->loss() != StackingLoss::kLogistic) {
+    return absl::Status(code, absl::StrCat(ModelBundle::kStackedFile,
+                                           ": a purchase blend must use the "
+                                           "logistic loss"));
+  }
   if (bundle.gbdt.has_value() && bundle.gbdt->num_features() != kNumFeatures) {
     return absl::Status(
         code,

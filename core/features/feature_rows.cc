@@ -55,7 +55,6 @@ void WriteItem(const ItemSnapshot& s, uint32_t item, int64_t t, float* row) {
   row[kItemAgeDays] = s.first_seen_micros(item) == 0
                           ? kNaN
                           : Days(s.first_seen_micros(item), t);
-  row[kItemInStock] = s.in_stock(item) ? 1.0f : 0.0f;
   row[kItemMeanRating] = s.mean_rating(item);
 }
 

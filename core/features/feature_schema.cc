@@ -23,7 +23,6 @@ absl::Span<const std::string_view> FeatureNames() {
       "item_category_conversion",
       "item_log_price",
       "item_age_days",
-      "item_in_stock",
       "item_mean_rating",
       "ui_views",
       "ui_carts",

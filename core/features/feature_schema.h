@@ -12,6 +12,8 @@
 //   ctx_*   the row's time of day and day of week (UTC).
 // Counts enter as log1p(count), so the neural net sees tame scales; trees
 // are indifferent. NaN marks "does not exist" (no purchase yet, no price).
+// The stock flag is not a feature: the store keeps only its current value,
+// which on a past row would tell of the sales that emptied the shelf.
 #ifndef SHOPML_CORE_FEATURES_FEATURE_SCHEMA_H_
 #define SHOPML_CORE_FEATURES_FEATURE_SCHEMA_H_
 
@@ -39,7 +41,6 @@ enum Feature : int {
   kItemCategoryConversion,
   kItemLogPrice,
   kItemAgeDays,
-  kItemInStock,
   kItemMeanRating,
   kUiViews,
   kUiCarts,

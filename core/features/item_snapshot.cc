@@ -48,6 +48,30 @@ absl::Status CheckRates(const google::protobuf::RepeatedField<float>& field,
   return absl::OkStatus();
 }
 
+// log1p of counts: finite and >= 0.
+absl::Status CheckCounts(const google::protobuf::RepeatedField<float>& field,
+                         const char* name) {
+  for (float v : field) {
+    if (!(v >= 0 && std::isfinite(v))) {
+      return absl::DataLossError(
+          absl::StrCat("item snapshot: ", name, " holds ", v));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Finite, or NaN for "unknown".
+absl::Status CheckFiniteOrNaN(
+    const google::protobuf::RepeatedField<float>& field, const char* name) {
+  for (float v : field) {
+    if (std::isinf(v)) {
+      return absl::DataLossError(
+          absl::StrCat("item snapshot: ", name, " holds ", v));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<ItemSnapshot> ItemSnapshot::Build(const Interactions& data,
@@ -90,8 +114,6 @@ absl::StatusOr<ItemSnapshot> ItemSnapshot::Build(const Interactions& data,
     const float price =
         i < catalog.item_price.size() ? catalog.item_price[i] : kNaN;
     s.log_price_.push_back(price > 0 ? std::log(price) : kNaN);
-    s.in_stock_.push_back(i >= catalog.item_in_stock.size() ||
-                          catalog.item_in_stock[i]);
     s.mean_rating_.push_back(
         ratings[i] > 0 ? static_cast<float>(rating_sum[i] / ratings[i]) : kNaN);
   }
@@ -112,7 +134,6 @@ model::v1::ItemSnapshot ItemSnapshot::ToProto() const {
                                        category_conversion_.end());
   p.mutable_log_price()->Add(log_price_.begin(), log_price_.end());
   p.mutable_first_seen_micros()->Add(first_seen_.begin(), first_seen_.end());
-  for (bool b : in_stock_) p.add_in_stock(b);
   p.mutable_mean_rating()->Add(mean_rating_.begin(), mean_rating_.end());
   p.mutable_category()->Add(category_.begin(), category_.end());
   return p;
@@ -142,10 +163,20 @@ absl::StatusOr<ItemSnapshot> ItemSnapshot::FromProto(
   SHOPML_RETURN_IF_ERROR(CheckSize(p.log_price(), n, "log_price"));
   SHOPML_RETURN_IF_ERROR(
       CheckSize(p.first_seen_micros(), n, "first_seen_micros"));
-  SHOPML_RETURN_IF_ERROR(CheckSize(p.in_stock(), n, "in_stock"));
   SHOPML_RETURN_IF_ERROR(CheckSize(p.mean_rating(), n, "mean_rating"));
   SHOPML_RETURN_IF_ERROR(CheckSize(p.category(), n, "category"));
   SHOPML_RETURN_IF_ERROR(CheckRates(p.conversion(), "conversion"));
+  SHOPML_RETURN_IF_ERROR(CheckCounts(p.views_30d(), "views_30d"));
+  SHOPML_RETURN_IF_ERROR(CheckCounts(p.purchases_30d(), "purchases_30d"));
+  SHOPML_RETURN_IF_ERROR(CheckFiniteOrNaN(p.log_price(), "log_price"));
+  SHOPML_RETURN_IF_ERROR(CheckFiniteOrNaN(p.mean_rating(), "mean_rating"));
+  for (int64_t first : p.first_seen_micros()) {
+    if (first < 0 || first > p.cutoff_micros()) {
+      return absl::DataLossError(
+          absl::StrCat("item snapshot: first_seen_micros holds ", first,
+                       ", outside [0, cutoff ", p.cutoff_micros(), "]"));
+    }
+  }
   SHOPML_RETURN_IF_ERROR(
       CheckRates(p.category_conversion(), "category_conversion"));
   ItemSnapshot s;
@@ -158,7 +189,6 @@ absl::StatusOr<ItemSnapshot> ItemSnapshot::FromProto(
   s.log_price_.assign(p.log_price().begin(), p.log_price().end());
   s.first_seen_.assign(p.first_seen_micros().begin(),
                        p.first_seen_micros().end());
-  s.in_stock_.assign(p.in_stock().begin(), p.in_stock().end());
   s.mean_rating_.assign(p.mean_rating().begin(), p.mean_rating().end());
   s.category_.assign(p.category().begin(), p.category().end());
   return s;

@@ -7,7 +7,8 @@
 // Per item: views and purchases in the 30 days before the cutoff, the
 // conversion rate (core/baseline/conversion_rate.h: P(purchase | view),
 // shrunk toward the category's) and the category's, the price, the first
-// event's time, the stock flag and the mean rating.
+// event's time and the mean rating. The price is the catalogue's current
+// one (the store keeps no price history).
 //
 // Thread safety: immutable after Build/FromProto; safe to share.
 #ifndef SHOPML_CORE_FEATURES_ITEM_SNAPSHOT_H_
@@ -34,7 +35,9 @@ class ItemSnapshot {
 
   model::v1::ItemSnapshot ToProto() const;
   // DataLoss on an unknown format_version, feature names other than
-  // FeatureNames(), arrays of different lengths, or a rate outside [0, 1].
+  // FeatureNames(), arrays of different lengths, a rate outside [0, 1], a
+  // count negative or not finite, a first event after the cutoff or before
+  // 0, or an infinite price or rating.
   static absl::StatusOr<ItemSnapshot> FromProto(
       const model::v1::ItemSnapshot& proto);
   static constexpr uint32_t kFormatVersion = 1;
@@ -51,7 +54,6 @@ class ItemSnapshot {
   }
   float log_price(uint32_t item) const { return log_price_[item]; }
   int64_t first_seen_micros(uint32_t item) const { return first_seen_[item]; }
-  bool in_stock(uint32_t item) const { return in_stock_[item]; }
   float mean_rating(uint32_t item) const { return mean_rating_[item]; }
   int32_t category(uint32_t item) const { return category_[item]; }
 
@@ -63,7 +65,6 @@ class ItemSnapshot {
   std::vector<float> category_conversion_;
   std::vector<float> log_price_;
   std::vector<int64_t> first_seen_;
-  std::vector<bool> in_stock_;
   std::vector<float> mean_rating_;
   std::vector<int32_t> category_;
 };

@@ -112,6 +112,7 @@ class GbdtModel {
   std::vector<float> Contributions(const FeatureMatrix& x,
                                    int threads = 1) const;
 
+  GbdtLoss loss() const { return loss_; }
   int num_features() const { return num_features_; }
   int num_trees() const { return static_cast<int>(trees_.size()); }
   // Rounds trained before early stopping (>= num_trees()).

@@ -100,7 +100,6 @@ TEST(FeatureRowsTest, HandComputedRow) {
   EXPECT_FLOAT_EQ(r[kItemPurchases30d], 0);
   EXPECT_NEAR(r[kItemLogPrice], std::log(40.0), 1e-6);
   EXPECT_NEAR(r[kItemAgeDays], 3 + 13.0 / 24, 1e-5);
-  EXPECT_EQ(r[kItemInStock], 1);
   EXPECT_FLOAT_EQ(r[kItemMeanRating], 4);
   EXPECT_FLOAT_EQ(r[kUiViews], std::log1p(1.0f));
   EXPECT_FLOAT_EQ(r[kUiPurchases], 0);
@@ -315,6 +314,19 @@ TEST(ItemSnapshotTest, ProtoRoundTripAndCorruption) {
   EXPECT_THAT(
       ItemSnapshot::FromProto(bad).status(),
       StatusIs(absl::StatusCode::kDataLoss, HasSubstr("category_conversion")));
+  bad = proto;
+  bad.set_views_30d(1, -1);
+  EXPECT_THAT(ItemSnapshot::FromProto(bad).status(),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("views_30d")));
+  bad = proto;
+  bad.set_log_price(0, INFINITY);
+  EXPECT_THAT(ItemSnapshot::FromProto(bad).status(),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("log_price")));
+  bad = proto;
+  bad.set_first_seen_micros(0, INT64_MIN);
+  EXPECT_THAT(
+      ItemSnapshot::FromProto(bad).status(),
+      StatusIs(absl::StatusCode::kDataLoss, HasSubstr("first_seen_micros")));
 }
 
 }  // namespace
