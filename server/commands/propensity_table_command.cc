@@ -3,7 +3,9 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
+#include <system_error>
 
 #include "absl/strings/str_cat.h"
 #include "core/data/csv_writer.h"
@@ -57,6 +59,12 @@ absl::Status WriteRows(const core::PropensityTable& table, int64_t begin,
 absl::Status Export(const storage::Store& store, const std::string& out,
                     double test_fraction,
                     const core::PropensityOptions& options) {
+  std::error_code error;
+  std::filesystem::create_directories(out, error);
+  if (error) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("cannot create ", out, ": ", error.message()));
+  }
   SHOPML_ASSIGN_OR_RETURN(const core::Interactions data,
                           ReadTrainingData(store));
   SHOPML_ASSIGN_OR_RETURN(const core::PropensityData built,
