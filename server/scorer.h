@@ -46,8 +46,9 @@ class Scorer {
 
   // NotFound "item_ids[<i>]: unknown item '<id>'" for the first item the
   // store has never seen; FailedPrecondition when a rating is asked of a
-  // bundle without a rating model, or matrix factorisation of a bundle
-  // without one. Errors are otherwise the store's.
+  // bundle without a rating model, matrix factorisation of a bundle
+  // without one, or a purchase scorer the bundle does not hold. Errors are
+  // otherwise the store's.
   absl::StatusOr<v1::ScoreResponse> Score(const core::ModelBundle& bundle,
                                           const ScoreQuery& query) const;
 
