@@ -44,7 +44,10 @@ std::vector<double> SesErrors(const std::vector<double>& y, double alpha,
 TEST(EtsFitTest, FixedSesLikelihoodAndCriteriaMatchHandComputation) {
   EtsFitOptions options;
   options.alpha = 0.3;
-  options.initial_state = EtsState{12, 0, {}};
+  // emplace, not assignment: GCC 12 under ASan warns (maybe-uninitialized)
+  // on move-assigning an optional holding a vector.
+  options.initial_state.emplace();
+  options.initial_state->level = 12;
   ASSERT_OK_AND_ASSIGN(EtsFit fit, FitEts(kSesHistory, kAnn, options));
   const std::vector<double> e = SesErrors(kSesHistory, 0.3, 12);
   double sse = 0;
@@ -163,7 +166,9 @@ TEST(EtsFitTest, RejectsBadInputNamingTheField) {
               StatusIs(invalid, HasSubstr("alpha")));
   EtsFitOptions bad_state;
   bad_state.season_length = 4;
-  bad_state.initial_state = EtsState{1, 0, {1, 2}};
+  bad_state.initial_state.emplace();
+  bad_state.initial_state->level = 1;
+  bad_state.initial_state->season = {1, 2};
   EXPECT_THAT(FitEts(kSesHistory, kAna, bad_state),
               StatusIs(invalid, HasSubstr("initial_state.season")));
 }
