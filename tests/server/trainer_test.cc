@@ -193,8 +193,8 @@ TEST_F(TrainerTest, PublishedBundleLoadsWithManifest) {
     names.push_back(info.name());
     EXPECT_FALSE(info.metrics().empty()) << info.name();
     // The purchase scorers validate on their own split of the views.
-    const bool scorer = info.task() == "score_purchase" &&
-                        info.name() != "conversion_rate";
+    const bool scorer =
+        info.task() == "score_purchase" && info.name() != "conversion_rate";
     EXPECT_EQ(info.parameters().at(scorer ? "validation_fraction"
                                           : "holdout_fraction"),
               scorer ? "0.2" : "0.1");
