@@ -63,108 +63,35 @@ double SetValidationMetrics(absl::Span<const float> p, const Rows& validation,
   return loss;
 }
 
-struct GbdtChoice {
-  core::GbdtOptions options;  // Fixed tree count, no early stopping.
-  std::vector<float> validation;
+// The best of a list of settings by validation log loss.
+template <typename Options, typename Model>
+struct Choice {
+  Options options;
+  std::optional<Model> model;
+  std::vector<float> validation;  // The model's predictions of the rows.
   double loss = std::numeric_limits<double>::infinity();
   int tried = 0;
 };
 
-absl::StatusOr<GbdtChoice> SearchGbdt(const Rows& train, const Rows& val,
-                                      const core::GbdtOptions& given,
-                                      double budget_seconds) {
+// Trains `configs` in order with `train` (Options -> StatusOr<Model>) while
+// the budget lasts (the first always), keeping the lowest validation log
+// loss. A setting after the first that fails is skipped; the first, the
+// caller's own, must train (its error gets `prefix`). The first is kept even
+// with a NaN loss, so a choice always exists.
+template <typename Options, typename Model, typename Train>
+absl::StatusOr<Choice<Options, Model>> SearchSettings(
+    const std::vector<Options>& configs, const Rows& val, double budget_seconds,
+    absl::string_view prefix, Train train) {
   const absl::Time start = absl::Now();
-  std::vector<core::GbdtOptions> configs = {given};
-  if (budget_seconds > 0) {
-    for (const auto& [depth, rate] : kGbdtGrid) {
-      core::GbdtOptions o = given;
-      o.max_depth = depth;
-      o.learning_rate = rate;
-      configs.push_back(o);
-    }
-  }
-  GbdtChoice best;
-  const core::GbdtData train_data{&train.x, train.y};
-  const core::GbdtData val_data{&val.x, val.y};
-  for (const core::GbdtOptions& o : configs) {
+  Choice<Options, Model> best;
+  for (const Options& o : configs) {
     if (best.tried > 0 &&
         absl::ToDoubleSeconds(absl::Now() - start) > budget_seconds) {
       break;
     }
-    absl::StatusOr<core::GbdtModel> model =
-        core::GbdtModel::Train(train_data, &val_data, o);
-    // A derived setting that fails is skipped; the given one must work.
+    absl::StatusOr<Model> model = train(o);
     if (!model.ok() && best.tried == 0) {
-      return ForOption("scoring.gbdt.", model.status());
-    }
-    if (!model.ok()) continue;
-    ++best.tried;
-    std::vector<float> p = model->Predict(val.x);
-    const double loss = core::LogLoss(p, val.y).value_or(NAN);
-    // The first is kept even with a NaN loss, so a choice always exists.
-    if (best.tried == 1 || loss < best.loss) {
-      best.loss = loss;
-      best.validation = std::move(p);
-      best.options = o;
-      best.options.num_trees = model->num_trees();
-      best.options.early_stopping_rounds = 0;
-    }
-  }
-  return best;
-}
-
-void DescribeGbdt(const GbdtChoice& c, model::v1::ModelInfo& info) {
-  SetParameter(info, "max_depth", c.options.max_depth);
-  SetParameter(info, "learning_rate", c.options.learning_rate);
-  SetParameter(info, "num_trees", c.options.num_trees);
-  SetParameter(info, "lambda", c.options.lambda);
-  SetParameter(info, "min_child_weight", c.options.min_child_weight);
-  SetParameter(info, "search_configs_tried", c.tried);
-}
-
-void DescribeForest(const core::RandomForestOptions& o,
-                    model::v1::ModelInfo& info) {
-  SetParameter(info, "num_trees", o.num_trees);
-  SetParameter(info, "max_depth", o.max_depth);
-  SetParameter(info, "min_samples_leaf", o.min_samples_leaf);
-}
-
-struct MlpChoice {
-  core::MlpOptions options;
-  std::optional<core::MlpModel> model;
-  std::vector<float> validation;
-  double loss = std::numeric_limits<double>::infinity();
-  int tried = 0;
-};
-
-// The given options, then a faster learning rate and wider layers, each
-// early-stopped on the validation rows, while the budget lasts.
-absl::StatusOr<MlpChoice> SearchMlp(const Rows& train, const Rows& val,
-                                    const core::MlpOptions& given,
-                                    double budget_seconds) {
-  const absl::Time start = absl::Now();
-  std::vector<core::MlpOptions> configs = {given};
-  if (budget_seconds > 0) {
-    core::MlpOptions faster = given;
-    faster.learning_rate = std::min(given.learning_rate * 3, 1.0);
-    core::MlpOptions wider = given;
-    for (int& width : wider.hidden) width *= 2;
-    configs.push_back(faster);
-    configs.push_back(wider);
-  }
-  MlpChoice best;
-  const core::MlpData val_data{&val.x, val.y};
-  for (const core::MlpOptions& o : configs) {
-    if (best.tried > 0 &&
-        absl::ToDoubleSeconds(absl::Now() - start) > budget_seconds) {
-      break;
-    }
-    absl::StatusOr<core::MlpModel> model =
-        core::MlpModel::Train({&train.x, train.y}, &val_data, o);
-    // A derived setting that fails (diverges) is skipped; the given one
-    // must work.
-    if (!model.ok() && best.tried == 0) {
-      return ForOption("scoring.mlp.", model.status());
+      return ForOption(prefix, model.status());
     }
     if (!model.ok()) continue;
     ++best.tried;
@@ -178,6 +105,79 @@ absl::StatusOr<MlpChoice> SearchMlp(const Rows& train, const Rows& val,
     }
   }
   return best;
+}
+
+using GbdtChoice = Choice<core::GbdtOptions, core::GbdtModel>;
+using MlpChoice = Choice<core::MlpOptions, core::MlpModel>;
+
+// The given options, then kGbdtGrid's depths and learning rates, each
+// early-stopped on the validation rows.
+absl::StatusOr<GbdtChoice> SearchGbdt(const Rows& train, const Rows& val,
+                                      const core::GbdtOptions& given,
+                                      double budget_seconds) {
+  std::vector<core::GbdtOptions> configs = {given};
+  if (budget_seconds > 0) {
+    for (const auto& [depth, rate] : kGbdtGrid) {
+      core::GbdtOptions o = given;
+      o.max_depth = depth;
+      o.learning_rate = rate;
+      configs.push_back(o);
+    }
+  }
+  const core::GbdtData train_data{&train.x, train.y};
+  const core::GbdtData val_data{&val.x, val.y};
+  return SearchSettings<core::GbdtOptions, core::GbdtModel>(
+      configs, val, budget_seconds, "scoring.gbdt.",
+      [&](const core::GbdtOptions& o) {
+        return core::GbdtModel::Train(train_data, &val_data, o);
+      });
+}
+
+// The chosen options with the tree count early stopping kept, without
+// early stopping: how the stacker's folds and the served model are trained.
+core::GbdtOptions FixedTrees(const GbdtChoice& c) {
+  core::GbdtOptions o = c.options;
+  o.num_trees = c.model->num_trees();
+  o.early_stopping_rounds = 0;
+  return o;
+}
+
+void DescribeGbdt(const GbdtChoice& c, model::v1::ModelInfo& info) {
+  SetParameter(info, "max_depth", c.options.max_depth);
+  SetParameter(info, "learning_rate", c.options.learning_rate);
+  SetParameter(info, "num_trees", c.model->num_trees());
+  SetParameter(info, "lambda", c.options.lambda);
+  SetParameter(info, "min_child_weight", c.options.min_child_weight);
+  SetParameter(info, "search_configs_tried", c.tried);
+}
+
+void DescribeForest(const core::RandomForestOptions& o,
+                    model::v1::ModelInfo& info) {
+  SetParameter(info, "num_trees", o.num_trees);
+  SetParameter(info, "max_depth", o.max_depth);
+  SetParameter(info, "min_samples_leaf", o.min_samples_leaf);
+}
+
+// The given options, then a faster learning rate and wider layers, each
+// early-stopped on the validation rows, while the budget lasts.
+absl::StatusOr<MlpChoice> SearchMlp(const Rows& train, const Rows& val,
+                                    const core::MlpOptions& given,
+                                    double budget_seconds) {
+  std::vector<core::MlpOptions> configs = {given};
+  if (budget_seconds > 0) {
+    core::MlpOptions faster = given;
+    faster.learning_rate = std::min(given.learning_rate * 3, 1.0);
+    core::MlpOptions wider = given;
+    for (int& width : wider.hidden) width *= 2;
+    configs.push_back(faster);
+    configs.push_back(wider);
+  }
+  const core::MlpData val_data{&val.x, val.y};
+  return SearchSettings<core::MlpOptions, core::MlpModel>(
+      configs, val, budget_seconds, "scoring.mlp.",
+      [&](const core::MlpOptions& o) {
+        return core::MlpModel::Train({&train.x, train.y}, &val_data, o);
+      });
 }
 
 // The chosen options for the epochs validation chose, without a hold-out:
@@ -338,7 +338,7 @@ absl::StatusOr<ScoringResult> TrainScorers(
       const MlpChoice mlp,
       SearchMlp(train, val, options.mlp, search_budget_seconds));
   const std::vector<core::BaseLearner> learners =
-      Learners(gbdt.options, options.forest, FixedEpochs(mlp));
+      Learners(FixedTrees(gbdt), options.forest, FixedEpochs(mlp));
   SHOPML_ASSIGN_OR_RETURN(std::vector<float> forest_val,
                           learners[1].fit_predict(train.x, train.y, val.x));
   model::v1::ModelInfo forest_info = Describe(core::kForestScorerName);
@@ -403,7 +403,7 @@ absl::StatusOr<ScoringResult> TrainScorers(
   const Rows all = All(table);
   SHOPML_ASSIGN_OR_RETURN(
       bundle.gbdt,
-      core::GbdtModel::Train({&all.x, all.y}, nullptr, gbdt.options));
+      core::GbdtModel::Train({&all.x, all.y}, nullptr, FixedTrees(gbdt)));
   SHOPML_ASSIGN_OR_RETURN(bundle.forest, core::RandomForest::Train(
                                              {&all.x, all.y}, options.forest));
   // The epochs validation chose, now without a hold-out.
