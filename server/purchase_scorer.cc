@@ -85,20 +85,26 @@ absl::StatusOr<const char*> ChoosePurchaseScorer(
   return requested;
 }
 
+absl::StatusOr<core::UserState> StoredUserState(
+    absl::Span<const storage::StoredEvent> history,
+    const core::ItemSnapshot& items, int64_t time_micros) {
+  SHOPML_ASSIGN_OR_RETURN(const std::vector<core::Interaction> events,
+                          ToInteractions(history));
+  return core::UserStateFromHistory(events, time_micros, items);
+}
+
 absl::StatusOr<core::UserState> ReadUserState(const storage::Store& store,
                                               const std::string& user_id,
                                               const core::ItemSnapshot& items,
                                               int64_t time_micros) {
-  std::vector<core::Interaction> history;
   absl::StatusOr<uint32_t> user = store.FindUser(user_id);
-  if (user.ok()) {
-    SHOPML_ASSIGN_OR_RETURN(const std::vector<storage::StoredEvent> stored,
-                            store.UserEvents(*user, 0));
-    SHOPML_ASSIGN_OR_RETURN(history, ToInteractions(stored));
-  } else if (!absl::IsNotFound(user.status())) {
-    return user.status();
+  if (absl::IsNotFound(user.status())) {
+    return core::UserStateFromHistory({}, time_micros, items);
   }
-  return core::UserStateFromHistory(history, time_micros, items);
+  if (!user.ok()) return user.status();
+  SHOPML_ASSIGN_OR_RETURN(const std::vector<storage::StoredEvent> stored,
+                          store.UserEvents(*user, 0));
+  return StoredUserState(stored, items, time_micros);
 }
 
 const char* RerankScorer(const core::ModelBundle& bundle) {

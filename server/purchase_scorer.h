@@ -39,6 +39,13 @@ struct PurchasePredictions {
   const char* contributions_model = nullptr;
 };
 
+// The state after the events of `history` (a user's whole stored history)
+// before `time_micros`. DataLoss for an event kind the store should never
+// hold.
+absl::StatusOr<core::UserState> StoredUserState(
+    absl::Span<const storage::StoredEvent> history,
+    const core::ItemSnapshot& items, int64_t time_micros);
+
 // The state of `user_id` at `time_micros` from their whole stored history
 // (the events before it); an empty state for a user the store does not
 // know. Errors are the store's.

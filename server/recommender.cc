@@ -258,8 +258,13 @@ absl::StatusOr<v1::RecommendResponse> Recommender::Recommend(
                             chosen == kEaseModelName ||
                             chosen == kUserKnnModelName;
   const bool whole_history = ItemFilter::NeedsUserHistory(query.filter);
+  // Re-ranking orders the factor models' candidates by purchase probability,
+  // whose features read the whole history.
+  const char* const reranker = factor_model && query.rerank_candidates > 0
+                                   ? RerankScorer(bundle)
+                                   : nullptr;
   // Factor models fold in a longer history than the neighbour votes use.
-  const size_t limit = whole_history ? 0
+  const size_t limit = whole_history || reranker != nullptr ? 0
                        : factor_model
                            ? std::max(history_events_, kFactorHistoryEvents)
                            : history_events_;
@@ -282,9 +287,6 @@ absl::StatusOr<v1::RecommendResponse> Recommender::Recommend(
 
   CandidateSelector selector(static_cast<size_t>(query.k), &filter);
   bool personalised = false;
-  // Re-ranking orders the factor models' candidates by purchase probability.
-  const char* const reranker =
-      query.rerank_candidates > 0 ? RerankScorer(bundle) : nullptr;
   bool reranked = false;
   if (factor_model) {
     SHOPML_ASSIGN_OR_RETURN(
@@ -299,8 +301,7 @@ absl::StatusOr<v1::RecommendResponse> Recommender::Recommend(
         std::vector<core::ScoredItem> candidates,
         PersonalisedCandidates(chosen, bundle, events, wanted, filter));
     if (reranker != nullptr && !candidates.empty()) {
-      SHOPML_RETURN_IF_ERROR(
-          Rerank(bundle, reranker, query.user_id, candidates));
+      SHOPML_RETURN_IF_ERROR(Rerank(bundle, reranker, history, candidates));
       reranked = true;
     }
     SHOPML_RETURN_IF_ERROR(OfferPersonalised(candidates, &selector, reranked));
@@ -338,12 +339,11 @@ absl::StatusOr<v1::RecommendResponse> Recommender::Recommend(
 
 absl::Status Recommender::Rerank(
     const core::ModelBundle& bundle, const char* scorer,
-    const std::string& user_id,
+    absl::Span<const storage::StoredEvent> history,
     std::vector<core::ScoredItem>& candidates) const {
   const int64_t now = absl::ToUnixMicros(absl::Now());
-  SHOPML_ASSIGN_OR_RETURN(
-      const core::UserState state,
-      ReadUserState(*store_, user_id, *bundle.item_snapshot, now));
+  SHOPML_ASSIGN_OR_RETURN(const core::UserState state,
+                          StoredUserState(history, *bundle.item_snapshot, now));
   std::vector<uint32_t> items;
   items.reserve(candidates.size());
   for (const core::ScoredItem& c : candidates) items.push_back(c.item);

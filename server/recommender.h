@@ -88,9 +88,9 @@ class Recommender {
 
  private:
   // Re-orders `candidates` by the purchase probability `scorer` gives the
-  // user (history read in full), scores replaced by it.
+  // user with this whole `history`, scores replaced by it.
   absl::Status Rerank(const core::ModelBundle& bundle, const char* scorer,
-                      const std::string& user_id,
+                      absl::Span<const storage::StoredEvent> history,
                       std::vector<core::ScoredItem>& candidates) const;
 
   // The user's newest `limit` events (0: all), newest first. Empty for an
