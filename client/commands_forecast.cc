@@ -41,6 +41,7 @@ absl::StatusOr<v1::ForecastRequest> BuildForecastRequest(
         absl::StrCat("--frequency: must be daily, weekly or monthly, got \"",
                      frequency, "\""));
   }
+  request.set_model(flags.String("model", ""));
   request.set_series_id(*series);
   request.set_horizon(*horizon);
   for (double level : *levels) request.add_levels(level);
@@ -76,7 +77,12 @@ void PrintForecast(const v1::ForecastResponse& response, std::ostream& out) {
     table.AddRow(std::move(row));
   }
   table.Print(out);
-  out << DescribeModel(response.model()) << "; "
+  out << DescribeModel(response.model()) << " (" << response.model_family()
+      << ", "
+      << (response.model_source() == v1::MODEL_SOURCE_STORED
+              ? "stored structure"
+              : "fitted on request")
+      << "); "
       << EnumLabel(v1::Frequency_Name(response.frequency()), "FREQUENCY_")
       << " periods; fitted on " << response.history_periods()
       << " periods of history\n";
@@ -113,7 +119,7 @@ std::vector<Command> ForecastCommands() {
   return {Command{
       "forecast",
       "--series=S [--horizon=14] [--frequency=daily|weekly|monthly] "
-      "[--levels=80,95] [--lead-time=N [--service-level=95]]",
+      "[--levels=80,95] [--lead-time=N [--service-level=95]] [--model=F]",
       "Forecast a sales series (ForecastService/Forecast).",
       "Prints the expected units per period with prediction intervals and, "
       "with\n--lead-time, the reorder point and safety stock.\n",
@@ -129,7 +135,10 @@ std::vector<Command> ForecastCommands() {
         "stock"},
        {"service-level", FlagKind::kValue, "P",
         "chance in percent of not running out during the lead time "
-        "(default 95)"}},
+        "(default 95)"},
+       {"model", FlagKind::kValue, "F",
+        "model family instead of the automatic choice: seasonal_naive, ets, "
+        "arima, theta, stl_arima, combination, croston, sba or tsb"}},
       RunForecast}};
 }
 

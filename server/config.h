@@ -56,6 +56,10 @@ struct ServerConfig {
   // 0.
   int hnsw_min_items = 50000;
   int hnsw_ef = 0;
+  // Longest time a Forecast may spend choosing a model for a series the
+  // bundle stores none for, in milliseconds; the request's own deadline
+  // shortens it. Default: 2000.
+  int forecast_fit_ms = 2000;
 
   // Where each setting's value came from, by setting name: "flag",
   // "env SHOPML_MAX_K", "file <path>:<line>". Settings left at their default

@@ -7,6 +7,7 @@
 #include "absl/synchronization/mutex.h"
 #include "server/commands/demo_data_command.h"
 #include "server/commands/evaluate_command.h"
+#include "server/commands/forecast_evaluate_command.h"
 #include "server/commands/import_command.h"
 #include "server/commands/propensity_table_command.h"
 #include "server/commands/serve_command.h"
@@ -22,6 +23,7 @@ constexpr char kUsage[] =
     "  import     load CSV files into a store\n"
     "  train      train a model bundle from a store and publish it\n"
     "  evaluate   measure every model on hold-out splits of a store\n"
+    "  forecast-evaluate  rolling-origin accuracy of the forecasting models\n"
     "  demo-data  write a synthetic shop as CSV files\n"
     "  propensity-table  export the purchase-propensity training table\n"
     "  version    print the version\n"
@@ -46,6 +48,9 @@ int main(int argc, char** argv) {
   if (command == "import") return shopml::server::RunImportCommand(args);
   if (command == "train") return shopml::server::RunTrainCommand(args);
   if (command == "evaluate") return shopml::server::RunEvaluateCommand(args);
+  if (command == "forecast-evaluate") {
+    return shopml::server::RunForecastEvaluateCommand(args);
+  }
   if (command == "demo-data") return shopml::server::RunDemoDataCommand(args);
   if (command == "propensity-table") {
     return shopml::server::RunPropensityTableCommand(args);

@@ -446,6 +446,10 @@ absl::StatusOr<core::ModelBundle> TrainBundle(const storage::Store& store,
                    options.search_budget_seconds / 4,
                    /*fit_for_serving=*/true, bundle));
 
+  SHOPML_ASSIGN_OR_RETURN(ForecastTrainingResult forecasts,
+                          TrainForecasts(store, options.forecasts));
+  bundle.forecasts = std::move(forecasts.models);
+
   const absl::Time now = absl::Now();
   model::v1::Manifest& manifest = bundle.manifest;
   manifest.set_version(options.version.empty()
@@ -465,6 +469,9 @@ absl::StatusOr<core::ModelBundle> TrainBundle(const storage::Store& store,
   if (bundle.user_knn.has_value()) *manifest.add_models() = infos.user_knn;
   for (model::v1::ModelInfo& info : scoring.infos) {
     *manifest.add_models() = std::move(info);
+  }
+  if (bundle.forecasts.has_value()) {
+    *manifest.add_models() = std::move(forecasts.info);
   }
   manifest.set_default_purchase_model(scoring.default_model);
   manifest.set_default_recommender(DefaultRecommender(manifest));

@@ -19,6 +19,7 @@
 #include "core/nn/mlp.h"
 #include "core/trees/gbdt.h"
 #include "core/trees/random_forest.h"
+#include "server/forecast_trainer.h"
 
 namespace shopml::server {
 
@@ -95,6 +96,8 @@ struct TrainerOptions {
   core::HnswOptions hnsw;
   double hnsw_target_recall = 0.98;
   ScoringOptions scoring;
+  // The per-series forecasting models (server/forecast_trainer.h).
+  ForecastTrainingOptions forecasts;
 };
 
 }  // namespace shopml::server

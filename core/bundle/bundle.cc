@@ -365,6 +365,9 @@ absl::StatusOr<std::shared_ptr<const ModelBundle>> ModelBundle::Load(
   SHOPML_RETURN_IF_ERROR(LoadHnsw(files, *bundle));
   SHOPML_RETURN_IF_ERROR(LoadScoringModels(files, *bundle));
   SHOPML_RETURN_IF_ERROR(
+      (ParseOptionalModel<StoredForecasts, model::v1::ForecastModels>(
+          files, ModelBundle::kForecastsFile, bundle->forecasts)));
+  SHOPML_RETURN_IF_ERROR(
       CheckScoringModels(*bundle, absl::StatusCode::kDataLoss));
   if (bundle->popularity.num_categories() !=
       static_cast<uint32_t>(manifest.category_names_size())) {
@@ -513,6 +516,10 @@ absl::Status ModelBundle::Publish(const std::string& models_dir) {
   if (stacked.has_value()) {
     SHOPML_RETURN_IF_ERROR(
         WriteModelFile(tmp_dir, kStackedFile, stacked->ToProto(), written));
+  }
+  if (forecasts.has_value()) {
+    SHOPML_RETURN_IF_ERROR(
+        WriteModelFile(tmp_dir, kForecastsFile, forecasts->ToProto(), written));
   }
   SHOPML_ASSIGN_OR_RETURN(const std::string json, ManifestToJson(written));
   SHOPML_RETURN_IF_ERROR(

@@ -24,6 +24,8 @@
 //   mlp.pb              shopml.model.v1.MlpModel (optional)
 //   stacked.pb          shopml.model.v1.StackedBlend over the scorers it
 //                       names, all of which the bundle holds (optional)
+//   forecasts.pb        shopml.model.v1.ForecastModels: the forecasting model
+//                       structure chosen for each sales series (optional)
 //
 // The manifest lists each file with its size and CRC-32C; Load verifies all of
 // them before parsing. An optional model is in the bundle exactly when the
@@ -60,6 +62,7 @@
 #include "core/cf/user_knn.h"
 #include "core/ensemble/stacking.h"
 #include "core/features/item_snapshot.h"
+#include "core/forecast/stored_forecasts.h"
 #include "core/index/exact_index.h"
 #include "core/index/hnsw_index.h"
 #include "core/nn/mlp.h"
@@ -97,6 +100,8 @@ struct ModelBundle {
   std::optional<RandomForest> forest;
   std::optional<MlpModel> mlp;
   std::optional<StackedBlend> stacked;
+  // The per-series forecasting models (absent when the store had no sales).
+  std::optional<StoredForecasts> forecasts;
   // Category names in the id order used by popularity's per-category lists.
   std::vector<std::string> category_names;
 
@@ -122,6 +127,7 @@ struct ModelBundle {
   static constexpr char kForestFile[] = "random_forest.pb";
   static constexpr char kMlpFile[] = "mlp.pb";
   static constexpr char kStackedFile[] = "stacked.pb";
+  static constexpr char kForecastsFile[] = "forecasts.pb";
   // Written to and required in Manifest.format_version.
   static constexpr uint32_t kManifestFormatVersion = 1;
 

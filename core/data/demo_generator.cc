@@ -277,6 +277,32 @@ absl::Status WriteEvents(const DemoShop& shop, const std::string& path) {
   return out.Close();
 }
 
+absl::Status WriteSeriesTruth(const DemoShop& shop, const std::string& path) {
+  SHOPML_ASSIGN_OR_RETURN(CsvWriter out, CsvWriter::Open(path));
+  for (const char* column :
+       {"series_id", "intermittent", "demand_probability", "base_level",
+        "trend_per_year", "yearly_amplitude", "profile_mon", "profile_tue",
+        "profile_wed", "profile_thu", "profile_fri", "profile_sat",
+        "profile_sun"}) {
+    out.AddPlain(column);
+  }
+  out.EndRow();
+  for (size_t i = 0; i < shop.sales.size(); ++i) {
+    const DemoSeriesTruth& truth = shop.truth.series[i];
+    out.Add(shop.sales[i].series_id);
+    out.AddInt(truth.intermittent ? 1 : 0);
+    for (double value : {truth.demand_probability, truth.base_level,
+                         truth.trend_per_year, truth.yearly_amplitude}) {
+      out.AddPlain(absl::StrFormat("%.6g", value));
+    }
+    for (double multiplier : truth.weekly_profile) {
+      out.AddPlain(absl::StrFormat("%.6g", multiplier));
+    }
+    out.EndRow();
+  }
+  return out.Close();
+}
+
 absl::Status WriteSales(const DemoShop& shop, const std::string& path) {
   std::vector<std::string> dates;
   for (int d = 0; d < shop.options.sales_days; ++d) {
@@ -326,6 +352,8 @@ absl::Status WriteDemoCsv(const DemoShop& shop, const std::string& dir) {
   SHOPML_RETURN_IF_ERROR(
       WriteUserSegments(shop, (root / "truth_user_segments.csv").string()));
   SHOPML_RETURN_IF_ERROR(WriteEvents(shop, (root / "events.csv").string()));
+  SHOPML_RETURN_IF_ERROR(
+      WriteSeriesTruth(shop, (root / "truth_series.csv").string()));
   return WriteSales(shop, (root / "sales.csv").string());
 }
 

@@ -155,7 +155,10 @@ absl::StatusOr<DemoShop> GenerateDemoShop(const DemoOptions& options);
 // if missing), the formats `shopml import` reads, and the planted taste
 // segments as truth_user_segments.csv (user_id,segment), which is not for
 // import: it is the answer a segmentation model should recover, kept apart
-// so no model can read it from the users' attributes.
+// so no model can read it from the users' attributes; likewise the planted
+// sales structure as truth_series.csv (series_id, intermittent 0/1,
+// demand_probability, base_level, trend_per_year, yearly_amplitude and the
+// weekly profile_mon..profile_sun; see DemoSeriesTruth).
 //   items.csv   item_id,category,price,stock_status,title
 //   users.csv   user_id
 //   events.csv  user_id,item_id,event_type,timestamp,rating,quantity

@@ -98,7 +98,7 @@ absl::StatusOr<ForecastResult> ForecastArima(const ArimaModel& model,
   const double sigma = std::sqrt(model.sigma2);
 
   ForecastResult result;
-  result.model = "arima";
+  result.model = ArimaDescription(model);
   double cumulative = 0;
   for (int h = 0; h < spec.horizon; ++h) {
     cumulative += psi[h] * psi[h];

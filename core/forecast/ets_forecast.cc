@@ -47,37 +47,47 @@ class NormalStream {
   bool has_spare_ = false;
 };
 
-// Forecast variances v_h / sigma2 of the linear class, h = 1..horizon.
-std::vector<double> LinearVarianceFactors(const EtsFit& fit, int horizon) {
+// c_j = alpha + beta phi_j + gamma [j mod m == 0] of the linear class, for
+// j = 1..count: the weight of an innovation j periods later.
+std::vector<double> LinearCoefficients(const EtsFit& fit, int count) {
   const EtsParameters& p = fit.parameters;
   const bool trended = fit.type.trend != EtsTrend::kNone;
   const bool damped = fit.type.trend == EtsTrend::kDamped;
   const bool seasonal = fit.type.season != EtsSeason::kNone;
-  std::vector<double> factors(horizon);
-  double sum = 1, phi_j = 0, phi_power = 1;
-  for (int h = 1; h <= horizon; ++h) {
-    factors[h - 1] = sum;
-    // c_j for j = h, added for the next horizon.
-    const int j = h;
+  std::vector<double> c(count);
+  double phi_j = 0, phi_power = 1;
+  for (int j = 1; j <= count; ++j) {
     if (damped) {
       phi_power *= p.phi;
       phi_j += phi_power;
     } else {
       phi_j = j;
     }
-    double c = p.alpha;
-    if (trended) c += p.beta * phi_j;
-    if (seasonal && j % fit.season_length == 0) c += p.gamma;
-    sum += c * c;
+    double value = p.alpha;
+    if (trended) value += p.beta * phi_j;
+    if (seasonal && j % fit.season_length == 0) value += p.gamma;
+    c[j - 1] = value;
+  }
+  return c;
+}
+
+// Forecast variances v_h / sigma2 of the linear class, h = 1..horizon.
+std::vector<double> LinearVarianceFactors(const EtsFit& fit, int horizon) {
+  const std::vector<double> c = LinearCoefficients(fit, horizon - 1);
+  std::vector<double> factors(horizon);
+  double sum = 1;
+  for (int h = 1; h <= horizon; ++h) {
+    factors[h - 1] = sum;
+    if (h < horizon) sum += c[h - 1] * c[h - 1];
   }
   return factors;
 }
 
-// Sorted simulated values by horizon: paths[h - 1] has `paths` draws.
-std::vector<std::vector<double>> SimulatePaths(const EtsFit& fit, int horizon,
-                                               const EtsIntervalOptions& opt) {
-  std::vector<std::vector<double>> draws(horizon);
-  for (auto& d : draws) d.reserve(opt.simulation_paths);
+// Calls visit(path, h, y) for `horizon` periods of each of the sample paths
+// of the model with N(0, sigma2) innovations.
+template <typename Visit>
+void SimulatePaths(const EtsFit& fit, int horizon,
+                   const EtsIntervalOptions& opt, Visit visit) {
   NormalStream normal(opt.seed);
   const double sigma = std::sqrt(fit.sigma2);
   const bool mult = fit.type.error == EtsError::kMultiplicative;
@@ -90,12 +100,21 @@ std::vector<std::vector<double>> SimulatePaths(const EtsFit& fit, int horizon,
           EtsOneStep(fit.type, fit.parameters, fit.season_length, t, state);
       const double e = sigma * normal.Next();
       const double y = mult ? f * (1 + e) : f + e;
-      draws[h - 1].push_back(y);
+      visit(path, h, y);
       // A path reaching a non-positive multiplicative component keeps its
       // state (EtsStep leaves it unchanged).
       EtsStep(fit.type, fit.parameters, fit.season_length, t, y, state);
     }
   }
+}
+
+// Sorted simulated values by horizon: draws[h - 1] has one per path.
+std::vector<std::vector<double>> SimulatedDraws(const EtsFit& fit, int horizon,
+                                                const EtsIntervalOptions& opt) {
+  std::vector<std::vector<double>> draws(horizon);
+  for (auto& d : draws) d.reserve(opt.simulation_paths);
+  SimulatePaths(fit, horizon, opt,
+                [&](int, int h, double y) { draws[h - 1].push_back(y); });
   for (auto& d : draws) std::sort(d.begin(), d.end());
   return draws;
 }
@@ -181,7 +200,7 @@ absl::StatusOr<ForecastResult> ForecastEts(const EtsFit& fit, int horizon,
     }
   } else {
     const std::vector<std::vector<double>> draws =
-        SimulatePaths(fit, horizon, options);
+        SimulatedDraws(fit, horizon, options);
     for (int h = 1; h <= horizon; ++h) {
       ForecastPointResult point;
       point.mean = means[h - 1];
@@ -200,6 +219,50 @@ absl::StatusOr<ForecastResult> ForecastEts(const EtsFit& fit, int horizon,
         fit.evaluations));
   }
   return result;
+}
+
+absl::StatusOr<InventoryResult> EtsLeadTimeDemand(
+    const EtsFit& fit, int lead_time, double service_level,
+    const EtsIntervalOptions& options) {
+  SHOPML_RETURN_IF_ERROR(
+      CheckOption("lead_time", lead_time, 1, kMaxForecastPeriods));
+  if (!std::isfinite(service_level) || service_level < 50 ||
+      service_level >= 100) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "service_level: must be in [50, 100), got %g", service_level));
+  }
+  SHOPML_RETURN_IF_ERROR(
+      CheckOption("simulation_paths", options.simulation_paths, 100, 1e6));
+  const std::vector<double> means =
+      EtsPointForecasts(fit.type, fit.parameters, fit.season_length,
+                        fit.num_observations, fit.final_state, lead_time);
+  double demand = 0;
+  for (double mean : means) demand += mean;
+  const double p = service_level / 100;
+  double quantile = 0;
+  if (IsLinearEts(fit.type)) {
+    // e_(T+k) enters the periods k..L with weights 1, c_1, ..., c_(L-k).
+    const std::vector<double> c = LinearCoefficients(fit, lead_time - 1);
+    double variance = 0, weight = 1;
+    for (int k = lead_time; k >= 1; --k) {
+      variance += weight * weight;
+      if (k > 1) weight += c[lead_time - k];
+    }
+    quantile = demand + NormalQuantile(p) * std::sqrt(fit.sigma2 * variance);
+  } else {
+    std::vector<double> sums(options.simulation_paths, 0);
+    SimulatePaths(fit, lead_time, options,
+                  [&](int path, int, double y) { sums[path] += y; });
+    std::sort(sums.begin(), sums.end());
+    quantile = EmpiricalQuantile(sums, p);
+  }
+  InventoryResult inventory;
+  inventory.lead_time = lead_time;
+  inventory.service_level = service_level;
+  inventory.lead_time_demand = demand;
+  inventory.safety_stock = std::max(0.0, quantile - demand);
+  inventory.reorder_point = demand + inventory.safety_stock;
+  return inventory;
 }
 
 absl::StatusOr<ForecastResult> EtsForecast(absl::Span<const double> history,
@@ -221,6 +284,13 @@ absl::StatusOr<ForecastResult> EtsForecast(absl::Span<const double> history,
   SHOPML_ASSIGN_OR_RETURN(
       ForecastResult result,
       ForecastEts(fit, spec.horizon, spec.levels, spec.intervals));
+  if (spec.lead_time > 0) {
+    SHOPML_ASSIGN_OR_RETURN(
+        result.inventory,
+        EtsLeadTimeDemand(fit, spec.lead_time, spec.service_level,
+                          spec.intervals));
+    result.has_inventory = true;
+  }
   result.notes.insert(result.notes.begin(), notes.begin(), notes.end());
   return result;
 }

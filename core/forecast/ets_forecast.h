@@ -48,6 +48,19 @@ absl::StatusOr<ForecastResult> ForecastEts(
     const EtsFit& fit, int horizon, absl::Span<const double> levels,
     const EtsIntervalOptions& options = {});
 
+// Demand over the next `lead_time` periods (the sum of the point forecasts)
+// and the safety stock that covers it with probability `service_level`
+// (percent in [50, 100)): safety_stock = max(0, q - demand), q the
+// service-level quantile of the L-period sum. For the linear class the sum is
+// normal with variance sigma2 sum_(k=1..L) (1 + c_1 + ... + c_(L-k))^2 (the
+// innovation of period T + k reaches every later period through c_j); for
+// the others q is the type-7 quantile of the sums of `simulation_paths`
+// sample paths. InvalidArgument naming the field for a lead time outside
+// [1, kMaxForecastPeriods], a bad service level or option.
+absl::StatusOr<InventoryResult> EtsLeadTimeDemand(
+    const EtsFit& fit, int lead_time, double service_level,
+    const EtsIntervalOptions& options = {});
+
 struct EtsSpec {
   int horizon = 1;             // In [1, kMaxForecastPeriods].
   std::vector<double> levels;  // Each in (0, 100).
@@ -56,13 +69,19 @@ struct EtsSpec {
   std::string model = "ZZZ";
   EtsAutoOptions selection;  // season_length lives here; used by both.
   EtsIntervalOptions intervals;
+  // 0: no inventory suggestion; else the lead time of EtsLeadTimeDemand, in
+  // [1, kMaxForecastPeriods], and its service level.
+  int lead_time = 0;
+  double service_level = 95;
 };
 
 // Fits (or selects) and forecasts. Histories too short for any ETS model
 // (fewer than 7 values) fall back to the naive baseline (the mean for a
 // single value; baselines.h), and a named seasonal model with too short a
 // history to its non-seasonal version; both say so in `notes`, as do the
-// selection's skips. InvalidArgument naming the field for bad input
+// selection's skips. With spec.lead_time > 0 the result carries
+// EtsLeadTimeDemand's inventory suggestion (not for the baseline
+// fallback). InvalidArgument naming the field for bad input
 // (history, horizon, levels, model, options); FailedPrecondition when no
 // model could be fitted.
 absl::StatusOr<ForecastResult> EtsForecast(absl::Span<const double> history,

@@ -186,6 +186,11 @@ std::string EtsModelName(const EtsModelType& type) {
                       ",", SeasonCode(type.season), ")");
 }
 
+std::string EtsModelCode(const EtsModelType& type) {
+  return absl::StrCat(ErrorCode(type.error), TrendCode(type.trend),
+                      SeasonCode(type.season));
+}
+
 absl::StatusOr<EtsModelType> ParseEtsModel(absl::string_view code) {
   const auto bad = [&](absl::string_view why) {
     return absl::InvalidArgumentError(

@@ -60,6 +60,8 @@ inline constexpr int kMaxEtsSeasonLength = 52;
 
 // "ETS(A,Ad,N)".
 std::string EtsModelName(const EtsModelType& type);
+// "AAdN": the code ParseEtsModel reads back.
+std::string EtsModelCode(const EtsModelType& type);
 // Parses a three- or four-letter code "ANN", "AAdN", "MAM" (error, trend,
 // season). InvalidArgument "model: ..." otherwise, also for a multiplicative
 // trend ("M" or "Md" in the middle).

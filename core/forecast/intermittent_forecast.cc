@@ -31,9 +31,10 @@ double InverseCdf(const std::vector<double>& sorted, double p) {
   return sorted[std::min(index, sorted.size() - 1)];
 }
 
-// Sorted draws of Bernoulli(q) x (a positive demand of the history).
+// Sorted draws of the sum of `periods` independent Bernoulli(q) x (a
+// positive demand of the history).
 std::vector<double> SimulateDemand(absl::Span<const double> history, double q,
-                                   const IntermittentSpec& spec) {
+                                   int periods, const IntermittentSpec& spec) {
   std::vector<double> sizes;
   for (double v : history) {
     if (v > 0) sizes.push_back(v);
@@ -41,12 +42,28 @@ std::vector<double> SimulateDemand(absl::Span<const double> history, double q,
   std::vector<double> draws(spec.simulation_paths, 0);
   uint64_t state = spec.seed;
   for (double& d : draws) {
-    const double u = static_cast<double>(SplitMix64(state) >> 11) * 0x1p-53;
-    const uint64_t pick = SplitMix64(state);
-    if (u < q && !sizes.empty()) d = sizes[pick % sizes.size()];
+    for (int k = 0; k < periods; ++k) {
+      const double u = static_cast<double>(SplitMix64(state) >> 11) * 0x1p-53;
+      const uint64_t pick = SplitMix64(state);
+      if (u < q && !sizes.empty()) d += sizes[pick % sizes.size()];
+    }
   }
   std::sort(draws.begin(), draws.end());
   return draws;
+}
+
+void AddInventory(absl::Span<const double> history, double forecast, double q,
+                  const IntermittentSpec& spec, ForecastResult& result) {
+  const std::vector<double> sums =
+      SimulateDemand(history, q, spec.lead_time, spec);
+  const double demand = forecast * spec.lead_time;
+  result.has_inventory = true;
+  result.inventory.lead_time = spec.lead_time;
+  result.inventory.service_level = spec.service_level;
+  result.inventory.lead_time_demand = demand;
+  result.inventory.safety_stock =
+      std::max(0.0, InverseCdf(sums, spec.service_level / 100) - demand);
+  result.inventory.reorder_point = demand + result.inventory.safety_stock;
 }
 
 absl::StatusOr<IntermittentMethod> ParseMethod(const std::string& method) {
@@ -63,7 +80,7 @@ absl::StatusOr<ForecastResult> CrostonFamily(absl::Span<const double> history,
   SHOPML_ASSIGN_OR_RETURN(IntermittentFit fit,
                           FitIntermittent(history, method));
   const std::vector<double> draws =
-      SimulateDemand(history, fit.probability, spec);
+      SimulateDemand(history, fit.probability, 1, spec);
   ForecastPointResult point;
   point.mean = fit.forecast;
   for (double level : spec.levels) {
@@ -83,6 +100,9 @@ absl::StatusOr<ForecastResult> CrostonFamily(absl::Span<const double> history,
   } else {
     result.details.emplace_back("interval", fit.interval);
   }
+  if (spec.lead_time > 0) {
+    AddInventory(history, fit.forecast, fit.probability, spec, result);
+  }
   return result;
 }
 
@@ -97,6 +117,13 @@ absl::StatusOr<ForecastResult> IntermittentForecast(
       CheckOption("simulation_paths", spec.simulation_paths, 100, 1e6));
   SHOPML_RETURN_IF_ERROR(
       CheckOption("season_length", spec.season_length, 1, 10000));
+  SHOPML_RETURN_IF_ERROR(
+      CheckOption("lead_time", spec.lead_time, 0, kMaxForecastPeriods));
+  if (!std::isfinite(spec.service_level) || spec.service_level < 50 ||
+      spec.service_level >= 100) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "service_level: must be in [50, 100), got %g", spec.service_level));
+  }
   ForecastResult result;
   std::string why;
   if (spec.method == "auto") {
@@ -109,6 +136,8 @@ absl::StatusOr<ForecastResult> IntermittentForecast(
       ets.selection.season_length = spec.season_length;
       ets.intervals.simulation_paths = spec.simulation_paths;
       ets.intervals.seed = spec.seed;
+      ets.lead_time = spec.lead_time;
+      ets.service_level = spec.service_level;
       SHOPML_ASSIGN_OR_RETURN(result, EtsForecast(history, ets));
       why = absl::StrFormat("%s demand (ADI %.2f < %.2f): ETS", pattern, c.adi,
                             kAdiCutoff);

@@ -42,6 +42,13 @@ struct IntermittentSpec {
   // Simulated periods per interval, in [100, 1000000]. Default: 2000.
   int simulation_paths = 2000;
   uint64_t seed = 1;  // Seed of the draws (splitmix64). Default: 1.
+  // 0: no inventory suggestion. Else the lead time L in
+  // [1, kMaxForecastPeriods]: lead-time demand L * forecast, and the safety
+  // stock from the service-level inverse-CDF quantile of `simulation_paths`
+  // simulated L-period sums of the same process (ETS's EtsLeadTimeDemand
+  // when "auto" picks ETS).
+  int lead_time = 0;
+  double service_level = 95;  // Percent in [50, 100).
 };
 
 // ForecastResult.model is "croston", "sba", "tsb" or the ETS model's name;

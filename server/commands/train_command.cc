@@ -19,6 +19,7 @@ namespace {
 
 constexpr char kUsage[] =
     "Usage: shopml train --store=DIR --models=DIR [--search-budget-seconds=N]\n"
+    "                    [--forecast-series=N] [--forecast-threads=N]\n"
     "Trains a model bundle from the store (opened read-only, so a server may\n"
     "be running on it) and publishes it as <models>/<version>.";
 
@@ -32,6 +33,15 @@ std::string DescribeModel(const model::v1::ModelInfo& info) {
     absl::StrAppendFormat(&line, " %s=%.4g", name, value);
   }
   if (metrics.empty()) absl::StrAppend(&line, " (no hold-out metrics)");
+  if (info.task() == "forecast") {
+    // Series counts and the families chosen.
+    std::map<std::string, std::string> parameters(info.parameters().begin(),
+                                                  info.parameters().end());
+    absl::StrAppend(&line, "\n   ");
+    for (const auto& [name, value] : parameters) {
+      absl::StrAppend(&line, " ", name, "=", value);
+    }
+  }
   // The hyperparameters the search chose, where it ran.
   if (info.parameters().contains("search_configs_tried")) {
     absl::StrAppend(&line, "\n    chose");
@@ -67,10 +77,21 @@ int RunTrainCommand(const std::vector<std::string>& args) {
   flags.Int("search-budget-seconds", &search_budget_seconds, 0, 86400,
             "Seconds the hyperparameter search may take; 0 trains "
             "the defaults.");
+  int64_t forecast_series = -1, forecast_threads = 0;
+  flags.Int("forecast-series", &forecast_series, -1, 100000000,
+            "Series given a stored forecasting model, best-selling first; "
+            "-1 all (default), 0 none.");
+  flags.Int("forecast-threads", &forecast_threads, 0, 256,
+            "Threads choosing forecasting models; 0 (default) the "
+            "hardware's.");
   if (std::optional<int> exit =
           ParseCommandFlags("train", kUsage, flags, args)) {
     return *exit;
   }
+  options.forecasts.enabled = forecast_series != 0;
+  options.forecasts.max_series =
+      forecast_series > 0 ? static_cast<int>(forecast_series) : 0;
+  options.forecasts.threads = static_cast<int>(forecast_threads);
   if (store_path.empty() || models_dir.empty()) {
     return ReportUsageError(
         "train", absl::StrCat(store_path.empty() ? "--store" : "--models",

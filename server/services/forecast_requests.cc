@@ -2,7 +2,9 @@
 
 #include <cmath>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/forecast/model_choice.h"
 #include "core/util/status_macros.h"
 #include "server/validation.h"
 
@@ -77,6 +79,17 @@ absl::StatusOr<ForecastQuery> ParseForecastRequest(
       "lead_time_periods", request.lead_time_periods(), 0, config.max_horizon));
   SHOPML_ASSIGN_OR_RETURN(query.service_level,
                           ParseServiceLevel(request.service_level()));
+  if (!request.model().empty()) {
+    absl::StatusOr<core::ForecastFamily> family =
+        core::ParseForecastFamily(request.model());
+    if (!family.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "model: unknown model family \"", request.model(),
+          "\"; expected seasonal_naive, ets, arima, theta, stl_arima, "
+          "combination, croston, sba or tsb"));
+    }
+    query.family = *family;
+  }
   query.series_id = request.series_id();
   query.horizon = request.horizon();
   query.lead_time = request.lead_time_periods();

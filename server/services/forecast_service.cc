@@ -1,5 +1,7 @@
 #include "server/services/forecast_service.h"
 
+#include <algorithm>
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -22,16 +24,32 @@ grpc::ServerUnaryReactor* ForecastServiceImpl::Forecast(
   const absl::Status status =
       context->IsCancelled()
           ? absl::CancelledError("the call was cancelled before it started")
-          : DoForecast(*request, response);
+          : DoForecast(*request, ChoiceDeadline(*context), response);
   return FinishUnary(context, status, scope);
 }
 
+absl::Time ForecastServiceImpl::ChoiceDeadline(
+    const grpc::CallbackServerContext& context) const {
+  const absl::Time now = absl::Now();
+  absl::Duration budget = absl::Milliseconds(ctx_.config->forecast_fit_ms);
+  const auto deadline = context.deadline();
+  if (deadline != std::chrono::system_clock::time_point::max()) {
+    // The final fit after the choice costs about one candidate's fit: keep a
+    // quarter of the time left for it and the answer.
+    budget = std::min(budget, (absl::FromChrono(deadline) - now) * 0.75);
+  }
+  return now + budget;
+}
+
 absl::Status ForecastServiceImpl::DoForecast(const v1::ForecastRequest& request,
+                                             absl::Time choice_deadline,
                                              v1::ForecastResponse* response) {
   SHOPML_ASSIGN_OR_RETURN(ForecastQuery query,
                           ParseForecastRequest(request, *ctx_.config));
-  SHOPML_ASSIGN_OR_RETURN(*response,
-                          forecaster_.Forecast(query, kLiveModelVersion));
+  const std::shared_ptr<const core::ModelBundle> bundle =
+      ctx_.models->Current();
+  SHOPML_ASSIGN_OR_RETURN(
+      *response, forecaster_.Forecast(query, bundle.get(), choice_deadline));
   return absl::OkStatus();
 }
 

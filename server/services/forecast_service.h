@@ -1,10 +1,12 @@
 // ForecastServiceImpl: shopml.v1.ForecastService. The handler validates the
 // request, forecasts with Forecaster and finishes with the converted status
-// while recording the call's metrics. The seasonal naive forecast is fitted
-// at request time on the store's current sales and needs no model bundle, so
-// ModelRef.version is always "live" (the bundle's version would claim a
-// provenance the forecast does not have). A call whose client has already gone
-// is finished with CANCELLED before any work.
+// while recording the call's metrics. A series the current bundle stores a
+// model for is answered with it (ModelRef.version is the bundle's); any other
+// is fitted at request time on the store's current sales (version "live"),
+// its model chosen within forecast_fit_ms or three quarters of the time left
+// before the call's deadline, whichever ends first. No bundle is needed. A
+// call whose client has already gone is finished with CANCELLED before any
+// work.
 //
 // Thread safety: handlers run concurrently on gRPC's callback threads.
 #ifndef SHOPML_SERVER_SERVICES_FORECAST_SERVICE_H_
@@ -18,9 +20,6 @@
 
 namespace shopml::server {
 
-// ModelRef.version of a forecast fitted at request time.
-inline constexpr char kLiveModelVersion[] = "live";
-
 class ForecastServiceImpl final : public v1::ForecastService::CallbackService {
  public:
   // REQUIRES: every member of `ctx` is set and outlives the service.
@@ -31,7 +30,11 @@ class ForecastServiceImpl final : public v1::ForecastService::CallbackService {
                                      v1::ForecastResponse* response) override;
 
  private:
+  // When the automatic model choice must end: forecast_fit_ms from now, or
+  // sooner for a closer call deadline.
+  absl::Time ChoiceDeadline(const grpc::CallbackServerContext& context) const;
   absl::Status DoForecast(const v1::ForecastRequest& request,
+                          absl::Time choice_deadline,
                           v1::ForecastResponse* response);
 
   const ServiceContext ctx_;

@@ -19,6 +19,7 @@ namespace shopml::server {
 namespace {
 
 using ::shopml::testing::StatusIs;
+using ::testing::Contains;
 using ::testing::DoubleNear;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -106,8 +107,12 @@ TEST_F(ForecastTest, WeeklyPatternRepeatsExactlyWithDates) {
   EXPECT_EQ(response.points(13).period_start(), "2024-03-10");
   EXPECT_EQ(response.history_periods(), 56);
   EXPECT_EQ(response.model_details().at("season_length"), 7);
+  // A pattern repeated exactly: seasonal naive has no error at all, and
+  // the trainer's cross-validation stored it.
   EXPECT_EQ(response.model().name(), "seasonal_naive");
-  EXPECT_EQ(response.model().version(), "live");
+  EXPECT_EQ(response.model_source(), v1::MODEL_SOURCE_STORED);
+  EXPECT_EQ(response.model().version(), shop->bundle()->version());
+  EXPECT_EQ(response.model_details().at("cv_mase_seasonal_naive"), 0);
   EXPECT_EQ(response.frequency(), v1::FREQUENCY_DAILY);
   EXPECT_EQ(response.series_id(), "weekly-pattern");
 }
@@ -204,6 +209,48 @@ TEST_F(ForecastTest, DefaultServiceLevelIsNinetyFive) {
   EXPECT_EQ(response.inventory().service_level(), 95);
 }
 
+TEST_F(ForecastTest, StoredModelIsNamedWithItsChoice) {
+  ASSERT_OK_AND_ASSIGN(v1::ForecastResponse response,
+                       Forecast(Request("noisy", 7)));
+  EXPECT_EQ(response.model_source(), v1::MODEL_SOURCE_STORED);
+  EXPECT_EQ(response.model().version(), shop->bundle()->version());
+  EXPECT_FALSE(response.model_family().empty());
+  EXPECT_TRUE(response.model_details().contains("cv_mase_theta"));
+  EXPECT_THAT(response.notes(),
+              Contains(HasSubstr("chosen by cross-validation")));
+  EXPECT_THAT(response.notes(), Contains(HasSubstr("stored by bundle")));
+}
+
+TEST_F(ForecastTest, NamedModelIsFittedOnRequest) {
+  v1::ForecastRequest request = Request("noisy", 7);
+  request.set_model("ets");
+  ASSERT_OK_AND_ASSIGN(v1::ForecastResponse response, Forecast(request));
+  EXPECT_EQ(response.model_source(), v1::MODEL_SOURCE_FITTED);
+  EXPECT_EQ(response.model().version(), "live");
+  EXPECT_THAT(response.model().name(), StartsWith("ETS("));
+  EXPECT_TRUE(response.model_details().contains("alpha"));
+  EXPECT_THAT(response.notes(), Contains(HasSubstr("as the request names it")));
+}
+
+TEST_F(ForecastTest, EveryNamedFamilyAnswersWithInventory) {
+  for (const char* family :
+       {"seasonal_naive", "ets", "arima", "theta", "stl_arima", "combination",
+        "croston", "sba", "tsb"}) {
+    v1::ForecastRequest request = Request("noisy", 5);
+    request.set_model(family);
+    request.set_lead_time_periods(4);
+    ASSERT_OK_AND_ASSIGN(v1::ForecastResponse response, Forecast(request));
+    EXPECT_THAT(response.model_family(), StartsWith(family));
+    ASSERT_TRUE(response.has_inventory()) << family;
+    EXPECT_GE(response.inventory().safety_stock(), 0) << family;
+    EXPECT_NEAR(response.inventory().reorder_point(),
+                response.inventory().lead_time_demand() +
+                    response.inventory().safety_stock(),
+                1e-9)
+        << family;
+  }
+}
+
 TEST_F(ForecastTest, UnknownSeriesIsNotFound) {
   EXPECT_THAT(
       Forecast(Request("no-such-series", 7)),
@@ -272,8 +319,9 @@ INSTANTIATE_TEST_SUITE_P(
                     [](auto& r) { r.set_service_level(100); },
                     "service_level:"},
         InvalidCase{"ServiceLevelBelowFifty",
-                    [](auto& r) { r.set_service_level(40); },
-                    "service_level:"}),
+                    [](auto& r) { r.set_service_level(40); }, "service_level:"},
+        InvalidCase{"UnknownModel", [](auto& r) { r.set_model("prophet"); },
+                    "model:"}),
     [](const ::testing::TestParamInfo<InvalidCase>& info) {
       return std::string(info.param.name);
     });
@@ -329,6 +377,43 @@ TEST(ChooseSeasonLengthTest, WeeklyAndMonthlySeriesKeepTheirSeasons) {
   const std::vector<double> noise = PlantedDailySales(/*weekly=*/false, 3);
   EXPECT_EQ(ChooseSeasonLength(noise, core::Frequency::kWeekly), 52);
   EXPECT_EQ(ChooseSeasonLength(noise, core::Frequency::kMonthly), 12);
+}
+
+// A series written after training has no stored model: the server chooses
+// one by cross-validation within the request.
+TEST(ForecastOnRequestTest, TwoYearDailySeriesIsChosenAndFitted) {
+  ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<ServingServer> served,
+      ServingServer::Start(testing::PlantedShop(), /*train=*/true));
+  const std::vector<double> sales = PlantedDailySales(/*weekly=*/true, 4);
+  storage::WriteBatchInput batch;
+  for (size_t d = 0; d < sales.size(); ++d) {
+    batch.sales.push_back(storage::SaleInput{
+        "late-series", testing::SalesStartDay() + static_cast<int32_t>(d),
+        sales[d]});
+  }
+  ASSERT_OK(served->Write(batch));
+  v1::ForecastRequest request = Request("late-series", 28);
+  request.set_lead_time_periods(7);
+  ASSERT_OK_AND_ASSIGN(v1::ForecastResponse response,
+                       CallForecast(*served, request));
+  EXPECT_EQ(response.model_source(), v1::MODEL_SOURCE_FITTED);
+  EXPECT_EQ(response.model().version(), "live");
+  EXPECT_EQ(response.history_periods(), 730);
+  EXPECT_EQ(response.model_details().at("season_length"), 7);
+  EXPECT_EQ(response.model_details().at("cv_origins"), 3);
+  EXPECT_THAT(response.notes(),
+              Contains(HasSubstr("chosen by cross-validation")));
+  ASSERT_THAT(response.points(), SizeIs(28));
+  for (const v1::ForecastPoint& point : response.points()) {
+    // Mean 4 a day, more on promotions and weekends.
+    EXPECT_GT(point.mean(), 2);
+    EXPECT_LT(point.mean(), 9);
+    EXPECT_LE(point.intervals(1).lower(), point.intervals(0).lower());
+    EXPECT_GE(point.intervals(1).upper(), point.intervals(0).upper());
+  }
+  ASSERT_TRUE(response.has_inventory());
+  EXPECT_GT(response.inventory().safety_stock(), 0);
 }
 
 TEST(ForecastWithoutBundleTest, ForecastsWithLiveVersion) {

@@ -1,5 +1,6 @@
 #include "core/forecast/ets_forecast.h"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -44,6 +45,70 @@ TEST(EtsForecastTest, AnalyticVarianceFollowsClassOneFormula) {
     sum += c * c;
   }
   EXPECT_THAT(result.details, Contains(Pair("simulated", 0.0)));
+}
+
+TEST(EtsLeadTimeDemandTest, LinearSumVarianceIsClosedForm) {
+  // SES: y_(T+h) = l_T + e_(T+h) + alpha (e_(T+1) + ... + e_(T+h-1)), so the
+  // 3-period sum weighs e_(T+1) by 1 + 2 alpha, e_(T+2) by 1 + alpha and
+  // e_(T+3) by 1.
+  EtsFit fit;
+  fit.type = {EtsError::kAdditive, EtsTrend::kNone, EtsSeason::kNone};
+  fit.parameters.alpha = 0.3;
+  fit.final_state = {50, 0, {}};
+  fit.num_observations = 40;
+  fit.sigma2 = 4;
+  ASSERT_OK_AND_ASSIGN(InventoryResult inventory,
+                       EtsLeadTimeDemand(fit, 3, 95));
+  const double sd = 2 * std::sqrt(1.6 * 1.6 + 1.3 * 1.3 + 1);
+  EXPECT_NEAR(inventory.lead_time_demand, 150, 1e-9);
+  EXPECT_NEAR(inventory.safety_stock, 1.6448536269514722 * sd, 1e-9);
+  EXPECT_NEAR(inventory.reorder_point, 150 + inventory.safety_stock, 1e-9);
+  EXPECT_EQ(inventory.lead_time, 3);
+  EXPECT_EQ(inventory.service_level, 95);
+}
+
+TEST(EtsLeadTimeDemandTest, SimulatedSumMatchesIndependentSimulation) {
+  // ETS(M,N,N) has no analytic sum distribution: compare the simulated 90 %
+  // quantile of the 7-period sum with one from the test's own simulator.
+  PlantedEts planted;
+  planted.multiplicative_error = true;
+  planted.alpha = 0.4;
+  planted.level = 100;
+  planted.sigma = 0.15;
+  EtsFit fit;
+  fit.type = {EtsError::kMultiplicative, EtsTrend::kNone, EtsSeason::kNone};
+  fit.parameters.alpha = planted.alpha;
+  fit.final_state = {planted.level, 0, {}};
+  fit.num_observations = 60;
+  fit.sigma2 = planted.sigma * planted.sigma;
+  EtsIntervalOptions options;
+  options.simulation_paths = 40000;
+  ASSERT_OK_AND_ASSIGN(InventoryResult inventory,
+                       EtsLeadTimeDemand(fit, 7, 90, options));
+  std::mt19937_64 rng(71);
+  std::vector<double> sums;
+  for (int run = 0; run < 40000; ++run) {
+    double sum = 0;
+    for (double y : SimulateEts(planted, 7, rng)) sum += y;
+    sums.push_back(sum);
+  }
+  std::sort(sums.begin(), sums.end());
+  const double expected = sums[static_cast<size_t>(0.9 * sums.size())];
+  EXPECT_NEAR(inventory.lead_time_demand, 700, 1e-6);
+  EXPECT_NEAR(inventory.reorder_point, expected, 0.01 * expected);
+  EXPECT_GT(inventory.safety_stock, 0);
+}
+
+TEST(EtsLeadTimeDemandTest, RejectsBadInputNamingTheField) {
+  EtsFit fit;
+  fit.final_state = {10, 0, {}};
+  fit.sigma2 = 1;
+  EXPECT_THAT(
+      EtsLeadTimeDemand(fit, 0, 95),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("lead_time")));
+  EXPECT_THAT(
+      EtsLeadTimeDemand(fit, 3, 100),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("service_level")));
 }
 
 // Share of future values inside the 80 % and 95 % intervals over `runs`

@@ -55,6 +55,34 @@ TEST(IntermittentForecastTest, SimulatedIntervalsCoverBernoulliPoissonDemand) {
   EXPECT_LE(inside95 / trials, 0.995);
 }
 
+TEST(IntermittentForecastTest, ReorderPointCoversLeadTimeDemand) {
+  std::mt19937_64 rng(67);
+  constexpr int kHistory = 200, kLead = 5, kRuns = 400;
+  int covered = 0;
+  for (int run = 0; run < kRuns; ++run) {
+    const std::vector<double> path =
+        BernoulliPoisson(kHistory + kLead, 0.2, 3, rng);
+    const std::vector<double> y(path.begin(), path.begin() + kHistory);
+    IntermittentSpec spec;
+    spec.method = "tsb";
+    spec.lead_time = kLead;
+    spec.service_level = 90;
+    spec.seed = run + 1;
+    ASSERT_OK_AND_ASSIGN(ForecastResult result, IntermittentForecast(y, spec));
+    ASSERT_TRUE(result.has_inventory);
+    const InventoryResult& inventory = result.inventory;
+    EXPECT_DOUBLE_EQ(inventory.lead_time_demand, kLead * result.points[0].mean);
+    EXPECT_DOUBLE_EQ(inventory.reorder_point,
+                     inventory.lead_time_demand + inventory.safety_stock);
+    double actual = 0;
+    for (int k = 0; k < kLead; ++k) actual += path[kHistory + k];
+    covered += actual <= inventory.reorder_point;
+  }
+  // Inverse-CDF quantiles of counts cover at least the service level.
+  EXPECT_GE(covered / double{kRuns}, 0.87);
+  EXPECT_LE(covered / double{kRuns}, 0.98);
+}
+
 TEST(IntermittentForecastTest, AutoChoosesByDemandPattern) {
   std::mt19937_64 rng(67);
   IntermittentSpec spec;
