@@ -199,8 +199,10 @@ TruthRecovery Recovery(
       }
     }
   }
-  if (profiles > 0)
+  if (profiles > 0) {
     truth.weekly_profile_correlation = correlation_sum / profiles;
+  }
+  truth.weekly_pattern = profiles;
   truth.trend_correlation = Correlation(planted_trend, estimated_trend);
   if (!planted_trend.empty()) {
     truth.trend_mean_abs_error =

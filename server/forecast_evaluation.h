@@ -61,7 +61,9 @@ struct TruthRecovery {
   int intermittent_croston_family = 0;  // Auto chose croston, sba or tsb.
   int smooth_series = 0, smooth_recovered = 0;  // ADI < 1.32.
   int weekly_season = 0;                        // Smooth series given season 7.
-  double weekly_profile_correlation = 0;        // Mean over smooth series.
+  int weekly_pattern = 0;  // Smooth series forecast with a weekly pattern.
+  // Planted weekday profile against the forecast's, mean over those.
+  double weekly_profile_correlation = 0;
   double trend_correlation = 0;  // Planted vs estimated yearly growth.
   double trend_mean_abs_error = 0;
   int trend_sign_agreement = 0, trend_strong_series = 0;  // |trend| > 0.1.

@@ -70,6 +70,7 @@ std::string TruthJson(const TruthRecovery& t) {
       ",\"smooth_series\":", t.smooth_series,
       ",\"smooth_recovered\":", t.smooth_recovered,
       ",\"weekly_season\":", t.weekly_season,
+      ",\"weekly_pattern\":", t.weekly_pattern,
       ",\"weekly_profile_correlation\":", Number(t.weekly_profile_correlation),
       ",\"trend_correlation\":", Number(t.trend_correlation),
       ",\"trend_mean_abs_error\":", Number(t.trend_mean_abs_error),
@@ -153,8 +154,9 @@ std::string ForecastEvaluationText(const ForecastEvaluation& evaluation) {
         "  intermittency: %d/%d intermittent series classified intermittent "
         "(%.1f%%), %d of them forecast by croston/sba/tsb; %d/%d smooth "
         "series classified smooth (%.1f%%)\n"
-        "  weekly season: %d/%d smooth series given season 7 (%.1f%%); "
-        "forecast weekday profile vs planted: mean correlation %.3f\n"
+        "  weekly season: %d/%d smooth series given season 7 (%.1f%%); %d "
+        "forecast with a weekly pattern, whose weekday profile correlates "
+        "with the planted one at %.3f on average\n"
         "  trend: planted vs forecast yearly growth correlation %.3f, mean "
         "absolute error %.3f; sign right for %d/%d series with |trend| > "
         "0.1\n",
@@ -163,7 +165,7 @@ std::string ForecastEvaluationText(const ForecastEvaluation& evaluation) {
         t.intermittent_croston_family, t.smooth_recovered, t.smooth_series,
         Share(t.smooth_recovered, t.smooth_series), t.weekly_season,
         t.smooth_series, Share(t.weekly_season, t.smooth_series),
-        t.weekly_profile_correlation, t.trend_correlation,
+        t.weekly_pattern, t.weekly_profile_correlation, t.trend_correlation,
         t.trend_mean_abs_error, t.trend_sign_agreement, t.trend_strong_series);
   }
   return out;

@@ -1,5 +1,6 @@
 #include "server/forecast_truth.h"
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <vector>
@@ -15,6 +16,8 @@ namespace shopml::server {
 namespace {
 
 constexpr int kWindow = 28;
+// Largest weekday spread (relative to the mean) of a flat forecast.
+constexpr double kFlatProfile = 1e-3;
 constexpr double kYearDays = 365.25;
 constexpr const char* kProfileColumns[7] = {
     "profile_mon", "profile_tue", "profile_wed", "profile_thu",
@@ -110,7 +113,10 @@ absl::StatusOr<SeriesRecovery> RecoverStructure(absl::Span<const double> values,
   }
   if (future > 0) {
     for (double& day : profile) day /= future;
-    recovery.weekday_profile = profile;
+    const auto [low, high] =
+        std::minmax_element(profile.begin(), profile.end());
+    // A flat forecast (a non-seasonal model) shows no weekly pattern.
+    if (*high - *low > kFlatProfile) recovery.weekday_profile = profile;
   }
   if (past > 0 && future > 0) {
     // From the middle of the first window to the middle of the forecast.

@@ -32,7 +32,8 @@ struct SeriesRecovery {
   bool intermittent = false;    // Classified intermittent or lumpy.
   bool croston_family = false;  // The automatic choice picked one.
   int season_length = 1;
-  // Mean forecast per weekday over 4 weeks, divided by their mean.
+  // Mean forecast per weekday over 4 weeks, divided by their mean; absent
+  // when the forecast has no weekly pattern.
   std::optional<std::array<double, 7>> weekday_profile;
   // (mean forecast of the next 28 days / mean of the first 28 days of
   // history)^(365.25 / days between them) - 1.

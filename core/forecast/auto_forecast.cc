@@ -61,15 +61,17 @@ std::vector<ModelChoice> Candidates(size_t n,
                                     const DemandClassification& demand,
                                     const AutoForecastOptions& options) {
   const int m = options.season_length;
-  std::vector<ModelChoice> candidates = {
-      Family(ForecastFamily::kSeasonalNaive, m)};
+  std::vector<ModelChoice> candidates;
   if (IsIntermittent(demand)) {
+    // No seasonal naive: on sparse demand its zero forecast wins holdouts
+    // that happen to hold no sale, and stocks nothing.
     for (ForecastFamily family : {ForecastFamily::kSba, ForecastFamily::kTsb,
                                   ForecastFamily::kCroston}) {
       candidates.push_back(Family(family, m));
     }
     return candidates;
   }
+  candidates.push_back(Family(ForecastFamily::kSeasonalNaive, m));
   for (ForecastFamily family :
        {ForecastFamily::kTheta, ForecastFamily::kEts, ForecastFamily::kArima,
         ForecastFamily::kCombination}) {

@@ -2,9 +2,10 @@
 // time-series cross-validation on the series' own history.
 //
 // Candidates, in order of simplicity (ties go to the earlier one):
-//   - intermittent demand (ADI >= 1.32, intermittent.h): seasonal_naive, sba,
-//     tsb and croston, scored by RMSSE (MASE rewards forecasting zero, which
-//     is no use for stocking);
+//   - intermittent demand (ADI >= 1.32, intermittent.h): sba, tsb and
+//     croston, scored by RMSSE (MASE rewards forecasting zero, which is no
+//     use for stocking; seasonal naive is left out because its zero
+//     forecast wins the holdouts that happen to hold no sale);
 //   - otherwise: seasonal_naive, theta, ets, arima, combination (the mean of
 //     the three), and stl_arima when the season is longer than ETS and the
 //     ARIMA search model (m > 24) or a longer period (`long_periods`, such
@@ -24,7 +25,8 @@
 //
 // Deadline: checked before every fit. When it passes, the candidates not
 // fully scored are dropped and the best of the others wins (`notes` name the
-// skipped ones); seasonal naive, scored first, costs microseconds.
+// skipped ones); the first candidate (seasonal naive, or SBA for
+// intermittent demand) costs about a millisecond.
 //
 // Thread safety: pure functions; safe from any thread.
 #ifndef SHOPML_CORE_FORECAST_AUTO_FORECAST_H_
