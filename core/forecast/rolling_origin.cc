@@ -62,7 +62,7 @@ absl::StatusOr<ForecastResult> FitAt(absl::Span<const double> training,
 
 int UsableOrigins(size_t n, const RollingOriginOptions& options) {
   const size_t min_training =
-      static_cast<size_t>(std::max(2 * options.season_length + 2, 8));
+      static_cast<size_t>(std::max(options.season_length + 2, 8));
   if (n < min_training + static_cast<size_t>(options.horizon)) return 0;
   return static_cast<int>(std::min<size_t>(
       static_cast<size_t>(options.origins),

@@ -41,7 +41,9 @@ struct ModelAccuracy {
 };
 
 // The number of origins `options` leave for a history of n periods (each
-// training part keeps at least 2 * season_length + 2 and 8 periods).
+// training part keeps at least season_length + 2 and 8 periods, so a
+// two-year weekly series still gets three origins of 13 weeks; models
+// without two seasons of training fall back as they do in serving).
 int UsableOrigins(size_t n, const RollingOriginOptions& options);
 
 // InvalidArgument naming the field for bad options, an unknown model or a
