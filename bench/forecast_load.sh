@@ -25,7 +25,7 @@ trap 'kill "${server:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 serve() {
   "$build/server/shopml" serve --store_path="$store" --models_dir="$1" \
-    --grpc_address=127.0.0.1:0 --metrics_address= 2> "$work/serve.log" &
+    --grpc_address=127.0.0.1:0 --metrics_address= > "$work/serve.out" 2> "$work/serve.log" &
   server=$!
   for _ in $(seq 100); do
     port="$(grep -o 'gRPC on [0-9.]*:[0-9]*' "$work/serve.log" | grep -o '[0-9]*$' || true)"
