@@ -28,17 +28,15 @@
 #include <string>
 #include <vector>
 
+#include "bench/series_files.h"
 #include "benchmark/benchmark.h"
 #include "core/forecast/auto_forecast.h"
 
 namespace shopml::core {
 namespace {
 
-struct NamedSeries {
-  std::string name;
-  int frequency = 1;
-  std::vector<double> values;
-};
+using ::shopml::bench::Holdout;
+using ::shopml::bench::NamedSeries;
 
 struct Totals {
   double mase = 0;
@@ -50,27 +48,6 @@ Totals& totals() {
   static Totals t;
   return t;
 }
-
-NamedSeries ReadSeries(const std::filesystem::path& path) {
-  NamedSeries series;
-  series.name = path.stem().string();
-  std::ifstream in(path);
-  std::string line;
-  if (!std::getline(in, line) || line.rfind("frequency,", 0) != 0) {
-    std::fprintf(stderr, "%s: first line must be frequency,<m>\n",
-                 path.c_str());
-    std::exit(1);
-  }
-  series.frequency = std::atoi(line.c_str() + 10);
-  while (std::getline(in, line)) {
-    if (!line.empty()) {
-      series.values.push_back(std::strtod(line.c_str(), nullptr));
-    }
-  }
-  return series;
-}
-
-int Holdout(int frequency) { return frequency > 1 ? 2 * frequency : 8; }
 
 void Score(const ForecastResult& result, const std::vector<double>& train,
            const std::vector<double>& test, int lag, benchmark::State& state) {
@@ -129,7 +106,7 @@ void BM_Auto(benchmark::State& state, const NamedSeries& series) {
     result = *std::move(forecast);
     label = ModelChoiceLabel(choice->best);
   }
-  const bool intermittent = series.name.rfind("intermittent", 0) == 0;
+  const bool intermittent = shopml::bench::IsIntermittent(series);
   Score(result, train, test, intermittent ? 1 : std::max(1, series.frequency),
         state);
   state.SetLabel(label + " " + result.model);
@@ -153,22 +130,8 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::strncmp(argv[i], "--series_dir=", 13) == 0) dir = argv[i] + 13;
   }
-  std::vector<std::filesystem::path> files;
-  std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
-    if (entry.path().extension() == ".csv") files.push_back(entry.path());
-  }
-  if (files.empty()) {
-    std::fprintf(stderr,
-                 "no series in %s: run Rscript bench/export_r_series.R %s\n",
-                 dir.c_str(), dir.c_str());
-    return 1;
-  }
-  std::sort(files.begin(), files.end());
-  static std::vector<shopml::core::NamedSeries> series;
-  for (const auto& file : files) {
-    series.push_back(shopml::core::ReadSeries(file));
-  }
+  static const std::vector<shopml::bench::NamedSeries> series =
+      shopml::bench::ReadSeriesDir(dir);
   for (const auto& s : series) {
     benchmark::RegisterBenchmark(("BM_Auto/" + s.name).c_str(),
                                  shopml::core::BM_Auto, s)

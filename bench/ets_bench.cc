@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/series_files.h"
 #include "benchmark/benchmark.h"
 #include "core/forecast/ets_forecast.h"
 #include "core/forecast/intermittent_forecast.h"
@@ -34,31 +35,8 @@
 namespace shopml::core {
 namespace {
 
-struct NamedSeries {
-  std::string name;
-  int frequency = 1;
-  std::vector<double> values;
-};
-
-NamedSeries ReadSeries(const std::filesystem::path& path) {
-  NamedSeries series;
-  series.name = path.stem().string();
-  std::ifstream in(path);
-  std::string line;
-  if (!std::getline(in, line) || line.rfind("frequency,", 0) != 0) {
-    std::fprintf(stderr, "%s: first line must be frequency,<m>\n",
-                 path.c_str());
-    std::exit(1);
-  }
-  series.frequency = std::atoi(line.c_str() + 10);
-  while (std::getline(in, line)) {
-    if (!line.empty())
-      series.values.push_back(std::strtod(line.c_str(), nullptr));
-  }
-  return series;
-}
-
-int Holdout(int frequency) { return frequency > 1 ? 2 * frequency : 8; }
+using ::shopml::bench::Holdout;
+using ::shopml::bench::NamedSeries;
 
 // MASE and 80 / 95 % coverage of `result` on `test`, scaled by the lag-`lag`
 // naive errors of `train`.
@@ -135,23 +113,10 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::strncmp(argv[i], "--series_dir=", 13) == 0) dir = argv[i] + 13;
   }
-  std::vector<std::filesystem::path> files;
-  std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
-    if (entry.path().extension() == ".csv") files.push_back(entry.path());
-  }
-  if (files.empty()) {
-    std::fprintf(stderr,
-                 "no series in %s: run Rscript bench/export_r_series.R %s\n",
-                 dir.c_str(), dir.c_str());
-    return 1;
-  }
-  std::sort(files.begin(), files.end());
-  static std::vector<shopml::core::NamedSeries> series;
-  for (const auto& file : files)
-    series.push_back(shopml::core::ReadSeries(file));
+  static const std::vector<shopml::bench::NamedSeries> series =
+      shopml::bench::ReadSeriesDir(dir);
   for (const auto& s : series) {
-    const bool intermittent = s.name.rfind("intermittent", 0) == 0;
+    const bool intermittent = shopml::bench::IsIntermittent(s);
     benchmark::RegisterBenchmark(
         ((intermittent ? "BM_Intermittent/" : "BM_AutoEts/") + s.name).c_str(),
         intermittent ? shopml::core::BM_Intermittent : shopml::core::BM_AutoEts,

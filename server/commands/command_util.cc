@@ -31,4 +31,13 @@ int ReportFailure(const std::string& command, const absl::Status& status) {
   return kExitFailure;
 }
 
+absl::StatusOr<std::unique_ptr<storage::Store>> OpenStoreReadOnly(
+    const std::string& path) {
+  storage::StoreOptions options;
+  options.path = path;
+  options.read_only = true;
+  options.create_if_missing = false;
+  return storage::Store::Open(options);
+}
+
 }  // namespace shopml::server

@@ -3,12 +3,15 @@
 #ifndef SHOPML_SERVER_COMMANDS_COMMAND_UTIL_H_
 #define SHOPML_SERVER_COMMANDS_COMMAND_UTIL_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "server/flags.h"
+#include "storage/store.h"
 
 namespace shopml::server {
 
@@ -27,6 +30,11 @@ std::optional<int> ParseCommandFlags(const std::string& command,
 // Prints "shopml <command>: <message>" to stderr; returns kExitUsage. For
 // flag combinations the parser cannot check, e.g. a missing required flag.
 int ReportUsageError(const std::string& command, const std::string& message);
+
+// Opens the store at `path` read-only (it must exist), as the commands that
+// only read do, so they can run beside a live server.
+absl::StatusOr<std::unique_ptr<storage::Store>> OpenStoreReadOnly(
+    const std::string& path);
 
 // Prints "shopml <command>: <status>" to stderr; returns kExitFailure.
 int ReportFailure(const std::string& command, const absl::Status& status);

@@ -94,12 +94,8 @@ int RunEvaluateCommand(const std::vector<std::string>& args) {
   if (store_path.empty())
     return ReportUsageError("evaluate", "--store: required");
 
-  storage::StoreOptions store_options;
-  store_options.path = store_path;
-  store_options.read_only = true;
-  store_options.create_if_missing = false;
   absl::StatusOr<std::unique_ptr<storage::Store>> store =
-      storage::Store::Open(store_options);
+      OpenStoreReadOnly(store_path);
   if (!store.ok()) return ReportFailure("evaluate", store.status());
 
   options.search_budget_seconds = static_cast<double>(search_budget_seconds);

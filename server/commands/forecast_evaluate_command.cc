@@ -71,12 +71,8 @@ int RunForecastEvaluateCommand(const std::vector<std::string>& args) {
     options.models = absl::StrSplit(models, ',', absl::SkipEmpty());
   }
 
-  storage::StoreOptions store_options;
-  store_options.path = store_path;
-  store_options.read_only = true;
-  store_options.create_if_missing = false;
   absl::StatusOr<std::unique_ptr<storage::Store>> store =
-      storage::Store::Open(store_options);
+      OpenStoreReadOnly(store_path);
   if (!store.ok()) return ReportFailure(kCommand, store.status());
   absl::StatusOr<ForecastEvaluation> evaluation =
       EvaluateForecasts(**store, options);

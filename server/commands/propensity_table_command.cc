@@ -112,12 +112,8 @@ int RunPropensityTableCommand(const std::vector<std::string>& args) {
   if (out.empty()) {
     return ReportUsageError("propensity-table", "--out: required");
   }
-  storage::StoreOptions store_options;
-  store_options.path = store_path;
-  store_options.read_only = true;
-  store_options.create_if_missing = false;
   absl::StatusOr<std::unique_ptr<storage::Store>> store =
-      storage::Store::Open(store_options);
+      OpenStoreReadOnly(store_path);
   if (!store.ok()) return ReportFailure("propensity-table", store.status());
   options.label_horizon_seconds = horizon_hours * 3600;
   options.max_rows = max_rows;

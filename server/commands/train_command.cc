@@ -98,12 +98,8 @@ int RunTrainCommand(const std::vector<std::string>& args) {
                               ": required"));
   }
 
-  storage::StoreOptions store_options;
-  store_options.path = store_path;
-  store_options.read_only = true;
-  store_options.create_if_missing = false;
   absl::StatusOr<std::unique_ptr<storage::Store>> store =
-      storage::Store::Open(store_options);
+      OpenStoreReadOnly(store_path);
   if (!store.ok()) return ReportFailure("train", store.status());
 
   options.models_dir = models_dir;
