@@ -80,6 +80,8 @@ absl::StatusOr<ForecastQuery> ParseForecastRequest(
   SHOPML_ASSIGN_OR_RETURN(query.service_level,
                           ParseServiceLevel(request.service_level()));
   if (!request.model().empty()) {
+    // A valid id is short UTF-8 without control characters: safe to echo.
+    SHOPML_RETURN_IF_ERROR(ValidateId("model", request.model()));
     absl::StatusOr<core::ForecastFamily> family =
         core::ParseForecastFamily(request.model());
     if (!family.ok()) {

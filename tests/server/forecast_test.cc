@@ -321,6 +321,9 @@ INSTANTIATE_TEST_SUITE_P(
         InvalidCase{"ServiceLevelBelowFifty",
                     [](auto& r) { r.set_service_level(40); }, "service_level:"},
         InvalidCase{"UnknownModel", [](auto& r) { r.set_model("prophet"); },
+                    "model:"},
+        InvalidCase{"OverlongModel",
+                    [](auto& r) { r.set_model(std::string(200, 'x')); },
                     "model:"}),
     [](const ::testing::TestParamInfo<InvalidCase>& info) {
       return std::string(info.param.name);
