@@ -27,7 +27,9 @@ int DefaultCvHorizon(int m) {
   return std::clamp(m / 2, 4, 13);
 }
 
-int MinTrainingLength(int m) { return std::max(2 * m + 2, 12); }
+// One season and two periods: enough for the seasonal naive forecast and
+// the MASE scale; models that need two seasons fall back as in serving.
+int MinTrainingLength(int m) { return std::max(m + 2, 12); }
 
 ModelChoice Family(ForecastFamily family, int m) {
   ModelChoice choice;
@@ -95,7 +97,10 @@ ModelChoice ShortHistoryChoice(size_t n, const DemandClassification& demand,
                       : ForecastFamily::kSba,
                   m);
   }
-  if (n < static_cast<size_t>(kMinEtsHistory)) {
+  // A season too long for ETS (weekly data's year) with at least one season
+  // of history: only seasonal naive carries it.
+  const bool long_season = m > kMaxDirectSeason && n > static_cast<size_t>(m);
+  if (n < static_cast<size_t>(kMinEtsHistory) || long_season) {
     return Family(ForecastFamily::kSeasonalNaive, m);
   }
   return Family(ForecastFamily::kEts, m);

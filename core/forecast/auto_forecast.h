@@ -18,10 +18,11 @@
 //
 // Origins: k = cv_origins holdouts of h = cv_horizon periods end the history
 // back to back; the model is fitted on everything before each. The first
-// origin needs a training history of at least max(2m + 2, 12) periods; with
+// origin needs a training history of at least max(m + 2, 12) periods; with
 // less history k shrinks, and with none left the choice falls back to ETS by
-// AICc (seasonal naive below 7 periods; SBA or TSB by CV2 for intermittent
-// demand) and `notes` say so.
+// AICc (seasonal naive below 7 periods, and for seasons over 24 with more
+// than one season of history, which only it can carry; SBA or TSB by CV2
+// for intermittent demand) and `notes` say so.
 //
 // Deadline: checked before every fit. When it passes, the candidates not
 // fully scored are dropped and the best of the others wins (`notes` name the

@@ -109,7 +109,7 @@ TEST(ChooseForecastModelTest, ShortHistoriesFallBackAndSaySo) {
   AutoForecastOptions options;
   options.season_length = 7;
   ASSERT_OK_AND_ASSIGN(AutoChoice ets,
-                       ChooseForecastModel(TrendedSeasonal(20, 7, 3), options));
+                       ChooseForecastModel(TrendedSeasonal(15, 7, 3), options));
   EXPECT_FALSE(ets.cross_validated);
   EXPECT_EQ(ets.best.family, ForecastFamily::kEts);
   EXPECT_THAT(ets.notes, Contains(HasSubstr("too short for cross-validation")));
