@@ -107,7 +107,7 @@ std::vector<Command> RecommendationCommands();  // recommend, similar, score
 std::vector<Command> ForecastCommands();        // forecast
 // upsert-item, upsert-user, record-event, record-sale
 std::vector<Command> IngestCommands();
-std::vector<Command> AdminCommands();  // models, reload, health
+std::vector<Command> AdminCommands();  // models, reload, checkpoint, health
 
 }  // namespace shopml::client
 

@@ -1,4 +1,5 @@
-// shopml-cli models, reload and health: ModelService and grpc.health.v1.
+// shopml-cli models, reload, checkpoint and health: ModelService,
+// StoreService and grpc.health.v1.
 #include <algorithm>
 #include <string>
 #include <utility>
@@ -13,6 +14,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "shopml/v1/model_service.grpc.pb.h"
+#include "shopml/v1/store_service.grpc.pb.h"
 
 namespace shopml::client {
 namespace {
@@ -96,6 +98,23 @@ int RunReload(CommandContext& context) {
       });
 }
 
+int RunCheckpoint(CommandContext& context) {
+  v1::CreateCheckpointRequest request;
+  request.set_name(context.flags().String("name"));
+  auto stub = v1::StoreService::NewStub(context.channel());
+  return RunUnary<v1::CreateCheckpointResponse>(
+      context,
+      [&](grpc::ClientContext* client, v1::CreateCheckpointResponse* response) {
+        return stub->CreateCheckpoint(client, request, response);
+      },
+      [](const v1::CreateCheckpointResponse& response, std::ostream& out) {
+        out << absl::StrFormat(
+            "checkpoint written to %s (%d bytes, sequence %d, %.2f s)\n",
+            response.path(), response.bytes(), response.sequence_number(),
+            response.seconds());
+      });
+}
+
 // Exits 0 only for SERVING, so it can be a container health check.
 int RunHealth(CommandContext& context) {
   HealthCheckRequest request;
@@ -138,6 +157,17 @@ std::vector<Command> AdminCommands() {
               {{"version", FlagKind::kValue, "V",
                 "bundle version (default: the newest valid bundle)"}},
               RunReload});
+  commands.push_back(Command{
+      "checkpoint",
+      "[--name=NAME]",
+      "Back up the store online (StoreService/CreateCheckpoint).",
+      "Writes a consistent copy of the store into <checkpoint_dir>/NAME on "
+      "the server's\nfilesystem while it keeps serving; the copy holds every "
+      "write acknowledged\nbefore the call. The server needs checkpoint_dir "
+      "set.\n",
+      {{"name", FlagKind::kValue, "NAME",
+        "directory name under checkpoint_dir (default: the UTC time)"}},
+      RunCheckpoint});
   commands.push_back(Command{
       "health",
       "[--service=NAME]",

@@ -74,6 +74,9 @@ const std::vector<Setting>& Settings() {
       {"forecast_fit_ms", &C::forecast_fit_ms,
        "longest model choice of a Forecast without a stored model, in ms", 1,
        600000},
+      {"checkpoint_dir", &C::checkpoint_dir,
+       "directory StoreService/CreateCheckpoint writes store copies into; "
+       "empty disables it"},
   };
   return *kSettings;
 }

@@ -60,6 +60,10 @@ struct ServerConfig {
   // bundle stores none for, in milliseconds; the request's own deadline
   // shortens it. Default: 2000.
   int forecast_fit_ms = 2000;
+  // Directory StoreService/CreateCheckpoint writes store copies into, one
+  // subdirectory per checkpoint; put it on the store's filesystem so the copy
+  // is hard links. Empty disables the RPC. Default: empty.
+  std::string checkpoint_dir;
 
   // Where each setting's value came from, by setting name: "flag",
   // "env SHOPML_MAX_K", "file <path>:<line>". Settings left at their default

@@ -14,10 +14,12 @@
 #include "grpcpp/impl/server_builder_option.h"
 #include "grpcpp/impl/server_builder_plugin.h"
 #include "server/log.h"
+#include "server/parse_error_interceptor.h"
 #include "server/services/forecast_service.h"
 #include "server/services/ingest_service.h"
 #include "server/services/model_service.h"
 #include "server/services/recommendation_service.h"
+#include "server/services/store_service.h"
 
 namespace shopml::server {
 namespace {
@@ -28,7 +30,7 @@ constexpr const char* kModelHealthNames[] = {"", "readiness",
                                              "shopml.v1.RecommendationService"};
 constexpr const char* kAlwaysHealthNames[] = {
     "liveness", "shopml.v1.ForecastService", "shopml.v1.IngestService",
-    "shopml.v1.ModelService"};
+    "shopml.v1.ModelService", "shopml.v1.StoreService"};
 
 // Removes gRPC's reflection plugin from a builder. libgrpc++_reflection
 // registers the plugin for every server as soon as the library is loaded, so
@@ -100,6 +102,7 @@ absl::Status Server::BuildGrpcServer() {
   services_.push_back(std::make_unique<ForecastServiceImpl>(context_));
   services_.push_back(std::make_unique<IngestServiceImpl>(context_));
   services_.push_back(std::make_unique<ModelServiceImpl>(context_));
+  services_.push_back(std::make_unique<StoreServiceImpl>(context_));
 
   grpc::EnableDefaultHealthCheckService(true);
   // Registers the plugin for builders created from now on.
@@ -113,6 +116,18 @@ absl::Status Server::BuildGrpcServer() {
   builder.AddListeningPort(config_.grpc_address,
                            grpc::InsecureServerCredentials(), &grpc_port_);
   builder.SetMaxReceiveMessageSize(config_.max_message_bytes);
+  const std::vector<std::string> service_names = {
+      v1::RecommendationService::service_full_name(),
+      v1::ForecastService::service_full_name(),
+      v1::IngestService::service_full_name(),
+      v1::ModelService::service_full_name(),
+      v1::StoreService::service_full_name()};
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(std::make_unique<ParseErrorInterceptorFactory>(
+      RequestTypesOf(service_names)));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   for (const std::unique_ptr<grpc::Service>& service : services_) {
     builder.RegisterService(service.get());
   }

@@ -86,6 +86,9 @@ class RocksStore final : public Store {
   std::vector<std::string> SeriesIds() const override;
 
   StoreStats Stats() const override;
+  // In checkpoint.cc.
+  absl::StatusOr<CheckpointInfo> CreateCheckpoint(
+      const std::string& dir) const override;
 
  private:
   struct Pending;

@@ -108,6 +108,15 @@ struct StoreStats {
   uint64_t live_bytes = 0;  // Size of the SST files and memtables on disk.
 };
 
+// What CreateCheckpoint wrote.
+struct CheckpointInfo {
+  std::string path;
+  // A RocksDB sequence number the copy holds: writes are numbered in order,
+  // so every write numbered up to it is in the copy.
+  uint64_t sequence_number = 0;
+  uint64_t bytes = 0;  // Total size of the files in `path`.
+};
+
 class Store {
  public:
   // Opens or creates the store. A store is created only in a directory that
@@ -187,6 +196,15 @@ class Store {
   virtual std::vector<std::string> SeriesIds() const = 0;
 
   virtual StoreStats Stats() const = 0;
+
+  // Writes a consistent, openable copy of the whole store into `dir`, which
+  // must not exist (its parent must), with RocksDB's checkpoint: SST files
+  // are hard-linked when `dir` is on the same filesystem, copied otherwise,
+  // after the memtables are flushed. Every write acknowledged before the call
+  // is in the copy. AlreadyExists when `dir` exists; FailedPrecondition on a
+  // read-only store; otherwise the RocksDB error.
+  virtual absl::StatusOr<CheckpointInfo> CreateCheckpoint(
+      const std::string& dir) const = 0;
 };
 
 }  // namespace shopml::storage

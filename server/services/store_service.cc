@@ -1,0 +1,74 @@
+#include "server/services/store_service.h"
+
+#include <filesystem>
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "core/util/status_macros.h"
+#include "server/log.h"
+#include "server/status_util.h"
+
+namespace shopml::server {
+
+bool IsValidCheckpointName(absl::string_view name) {
+  if (name.empty() || name.size() > 64 || name.front() == '.') return false;
+  for (char c : name) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' &&
+        c != '_' && c != '-') {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string DefaultCheckpointName(absl::Time time) {
+  return absl::FormatTime("%Y%m%dT%H%M%SZ", time, absl::UTCTimeZone());
+}
+
+StoreServiceImpl::StoreServiceImpl(const ServiceContext& context)
+    : context_(context),
+      create_checkpoint_rpc_(context.metrics->Rpc(
+          v1::StoreService::service_full_name(), "CreateCheckpoint")) {}
+
+grpc::ServerUnaryReactor* StoreServiceImpl::CreateCheckpoint(
+    grpc::CallbackServerContext* context,
+    const v1::CreateCheckpointRequest* request,
+    v1::CreateCheckpointResponse* response) {
+  RpcScope scope(create_checkpoint_rpc_);
+  return FinishUnary(context, Checkpoint(*request, response), scope);
+}
+
+absl::Status StoreServiceImpl::Checkpoint(
+    const v1::CreateCheckpointRequest& request,
+    v1::CreateCheckpointResponse* response) {
+  const std::string& root = context_.config->checkpoint_dir;
+  if (root.empty()) {
+    return absl::FailedPreconditionError(
+        "checkpoints are disabled: the server has no checkpoint_dir");
+  }
+  const absl::Time start = absl::Now();
+  const std::string name =
+      request.name().empty() ? DefaultCheckpointName(start) : request.name();
+  if (!IsValidCheckpointName(name)) {
+    return absl::InvalidArgumentError(
+        "name: must be 1-64 bytes of letters, digits, '.', '_', '-', not "
+        "starting with '.'");
+  }
+  std::error_code ignored;
+  std::filesystem::create_directories(root, ignored);
+  const std::string path = (std::filesystem::path(root) / name).string();
+  SHOPML_ASSIGN_OR_RETURN(storage::CheckpointInfo info,
+                          context_.store->CreateCheckpoint(path));
+  response->set_path(info.path);
+  response->set_sequence_number(info.sequence_number);
+  response->set_bytes(info.bytes);
+  response->set_seconds(absl::ToDoubleSeconds(absl::Now() - start));
+  Log(LogLevel::kInfo,
+      absl::StrCat("store checkpoint written to ", info.path, " (", info.bytes,
+                   " bytes, sequence ", info.sequence_number, ")"));
+  return absl::OkStatus();
+}
+
+}  // namespace shopml::server
