@@ -6,7 +6,9 @@
 # in flight each) and RecordEvents (open loop, INGEST_QPS). Reports errors by
 # code per method, p99 per method, and the server's RSS at the start and the
 # end (from /proc), and exits 1 when any call failed with a code other than
-# DEADLINE_EXCEEDED or RESOURCE_EXHAUSTED.
+# DEADLINE_EXCEEDED or RESOURCE_EXHAUSTED. Forecast runs FORECAST_CONCURRENCY
+# calls (default CONCURRENCY / 4): a Forecast of a series without a stored
+# model chooses one on the request, up to forecast_fit_ms of CPU per call.
 #
 #   bench/soak.sh STORE MODELS [DURATION] [CONCURRENCY] [USERS] [ITEMS] [INGEST_QPS]
 #   e.g. bench/soak.sh demo/store demo/models 120s 32 U00000..U04999 I00000..I01999 200
@@ -49,7 +51,8 @@ load() {
 load --method=recommend --concurrency="$concurrency" > "$work/recommend.json" &
 load --method=similar --concurrency="$concurrency" > "$work/similar.json" &
 load --method=score --concurrency="$concurrency" --score-items=20 > "$work/score.json" &
-load --method=forecast --concurrency="$((concurrency / 4 > 0 ? concurrency / 4 : 1))" \
+forecast_concurrency="${FORECAST_CONCURRENCY:-$((concurrency / 4 > 0 ? concurrency / 4 : 1))}"
+load --method=forecast --concurrency="$forecast_concurrency" \
   --horizon=14 > "$work/forecast.json" &
 load --method=record --concurrency=8 --qps="$ingest_qps" > "$work/record.json" &
 wait $(jobs -p | grep -v "^$server$") 2>/dev/null || true
