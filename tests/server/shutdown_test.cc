@@ -154,6 +154,7 @@ TEST_F(ShutdownTest, SecondServerOnSameStoreExitsNonZero) {
 struct CallOutcome {
   absl::Time start;
   grpc::StatusCode code;
+  std::string message;
 };
 
 TEST_F(ShutdownTest, SigtermUnderLoadFailsNoCallStartedBefore) {
@@ -192,7 +193,8 @@ TEST_F(ShutdownTest, SigtermUnderLoadFailsNoCallStartedBefore) {
           status = ingest->RecordEvents(&context, request, &response);
         }
         absl::MutexLock lock(&mu);
-        outcomes.push_back({start, status.error_code()});
+        outcomes.push_back(
+            {start, status.error_code(), status.error_message()});
         if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
           absl::SleepFor(absl::Milliseconds(1));
         }
@@ -210,21 +212,35 @@ TEST_F(ShutdownTest, SigtermUnderLoadFailsNoCallStartedBefore) {
   EXPECT_EQ(exit_code, 0);
   EXPECT_LT(exit_after, absl::Seconds(5));  // drain_timeout_seconds=5.
 
-  // Calls sent before the signal all succeed, but for those sent within 5 ms
-  // of it: the server may not have read them before its listeners closed.
+  // Calls sent before the signal all succeed, but for those sent within
+  // kRace of it: the server may not have taken them up before its listeners
+  // closed, and gRPC ends those CANCELLED (docs/operations.md). A busy
+  // machine stretches the window, hence the margin.
+  constexpr absl::Duration kRace = absl::Milliseconds(50);
   int before = 0, before_failed = 0, after = 0, after_ok = 0, after_other = 0;
+  int after_cancelled = 0;
   for (const CallOutcome& call : outcomes) {
-    if (call.start < signalled - absl::Milliseconds(5)) {
+    if (call.start < signalled - kRace) {
       ++before;
-      if (call.code != grpc::StatusCode::OK) ++before_failed;
+      if (call.code != grpc::StatusCode::OK) {
+        ++before_failed;
+        ADD_FAILURE() << "call before SIGTERM ended with code " << call.code
+                      << " (" << call.message << ") "
+                      << absl::ToDoubleMilliseconds(signalled - call.start)
+                      << " ms before the signal";
+      }
     } else if (call.start >= signalled) {
       ++after;
       if (call.code == grpc::StatusCode::OK) {
         ++after_ok;
+      } else if (call.code == grpc::StatusCode::CANCELLED &&
+                 call.start - signalled < kRace) {
+        ++after_cancelled;
       } else if (call.code != grpc::StatusCode::UNAVAILABLE) {
         ++after_other;
         ADD_FAILURE() << "call after SIGTERM ended with code " << call.code
-                      << " " << absl::ToDoubleMilliseconds(call.start - signalled)
+                      << " (" << call.message << ") "
+                      << absl::ToDoubleMilliseconds(call.start - signalled)
                       << " ms after the signal";
       }
     }
@@ -232,6 +248,7 @@ TEST_F(ShutdownTest, SigtermUnderLoadFailsNoCallStartedBefore) {
   EXPECT_GT(before, 0);
   EXPECT_EQ(before_failed, 0);
   EXPECT_EQ(after_other, 0) << "calls after SIGTERM must end UNAVAILABLE";
+  EXPECT_LT(after_cancelled, after);
 
   // The next start replays the store without WAL corruption warnings.
   const size_t log_size = ReadFileSize(log);
@@ -243,10 +260,10 @@ TEST_F(ShutdownTest, SigtermUnderLoadFailsNoCallStartedBefore) {
   EXPECT_THAT(next_log, Not(HasSubstr("Corruption")));
   std::printf(
       "graceful shutdown: %d calls before SIGTERM, %d failed; %d after (%d "
-      "still OK before the listeners closed, the rest UNAVAILABLE, %d other); "
-      "exit %d after %.0f ms\n",
-      before, before_failed, after, after_ok, after_other, exit_code,
-      absl::ToDoubleMilliseconds(exit_after));
+      "still OK before the listeners closed, %d CANCELLED within 50 ms of the "
+      "signal, the rest UNAVAILABLE, %d other); exit %d after %.0f ms\n",
+      before, before_failed, after, after_ok, after_cancelled, after_other,
+      exit_code, absl::ToDoubleMilliseconds(exit_after));
 }
 
 TEST_F(ShutdownTest, UnknownFlagExitsTwoNamingIt) {
