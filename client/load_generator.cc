@@ -19,6 +19,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "shopml/v1/forecast_service.grpc.pb.h"
+#include "shopml/v1/ingest_service.grpc.pb.h"
 #include "shopml/v1/recommendation_service.grpc.pb.h"
 
 namespace shopml::client {
@@ -48,6 +49,7 @@ struct Stubs {
   std::unique_ptr<v1::RecommendationService::Stub> recommendation;
   std::unique_ptr<v1::ForecastService::Stub> forecast;
   std::unique_ptr<grpc::health::v1::Health::Stub> health;
+  std::unique_ptr<v1::IngestService::Stub> ingest;
 };
 
 absl::Status ValidateOptions(const LoadOptions& options) {
@@ -224,6 +226,19 @@ class Dispatcher {
         });
         break;
       }
+      case LoadMethod::kRecord: {
+        auto call = std::make_unique<
+            PendingCall<v1::RecordEventsRequest, v1::RecordEventsResponse>>();
+        v1::Event* event = call->request.add_events();
+        event->set_user_id(RandomId(options_.users));
+        event->set_item_id(RandomId(options_.items));
+        event->set_type(v1::EVENT_TYPE_VIEW);
+        Launch(std::move(call), due, [&](auto* c, auto done) {
+          stubs.ingest->async()->RecordEvents(&c->context, &c->request,
+                                              &c->response, std::move(done));
+        });
+        break;
+      }
     }
   }
 
@@ -257,12 +272,12 @@ std::string JsonString(absl::string_view text) {
 absl::StatusOr<LoadMethod> ParseLoadMethod(absl::string_view name) {
   for (LoadMethod method :
        {LoadMethod::kRecommend, LoadMethod::kScore, LoadMethod::kSimilar,
-        LoadMethod::kForecast, LoadMethod::kHealth}) {
+        LoadMethod::kForecast, LoadMethod::kHealth, LoadMethod::kRecord}) {
     if (name == LoadMethodName(method)) return method;
   }
   return absl::InvalidArgumentError(
-      absl::StrCat("method: must be recommend, score, similar, forecast or "
-                   "health, ",
+      absl::StrCat("method: must be recommend, score, similar, forecast, "
+                   "health or record, ",
                    "got \"", name, "\""));
 }
 
@@ -278,6 +293,8 @@ const char* LoadMethodName(LoadMethod method) {
       return "forecast";
     case LoadMethod::kHealth:
       return "health";
+    case LoadMethod::kRecord:
+      return "record";
   }
   return "unknown";
 }
@@ -337,7 +354,8 @@ absl::StatusOr<LoadReport> RunLoad(const LoadOptions& options) {
     }
     stubs.push_back({v1::RecommendationService::NewStub(channel),
                      v1::ForecastService::NewStub(channel),
-                     grpc::health::v1::Health::NewStub(channel)});
+                     grpc::health::v1::Health::NewStub(channel),
+                     v1::IngestService::NewStub(channel)});
   }
   return Dispatcher(options, std::move(stubs)).Run();
 }

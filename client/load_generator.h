@@ -25,11 +25,20 @@
 namespace shopml::client {
 
 // kHealth calls grpc.health.v1.Health/Check: an almost empty RPC, the
-// baseline that shows what a model RPC costs beyond gRPC itself.
-enum class LoadMethod { kRecommend, kScore, kSimilar, kForecast, kHealth };
+// baseline that shows what a model RPC costs beyond gRPC itself. kRecord
+// calls IngestService/RecordEvents with one view event of a random user and
+// item (a write: it grows the store).
+enum class LoadMethod {
+  kRecommend,
+  kScore,
+  kSimilar,
+  kForecast,
+  kHealth,
+  kRecord
+};
 
-// "recommend", "score", "similar", "forecast", "health"; InvalidArgument
-// otherwise.
+// "recommend", "score", "similar", "forecast", "health", "record";
+// InvalidArgument otherwise.
 absl::StatusOr<LoadMethod> ParseLoadMethod(absl::string_view name);
 const char* LoadMethodName(LoadMethod method);
 
@@ -58,9 +67,9 @@ struct LoadOptions {
   absl::Duration duration = absl::Seconds(10);
   // Calls started per second; 0 sends back to back (closed loop). Default: 0.
   double qps = 0;
-  // Users of Recommend and Score, picked uniformly at random.
+  // Users of Recommend, Score and RecordEvents, picked uniformly at random.
   IdRange users = {"U", 5, 0, 1000};
-  // Items of SimilarItems and Score, and series of Forecast.
+  // Items of SimilarItems, Score and RecordEvents, and series of Forecast.
   IdRange items = {"I", 5, 0, 200};
   // Recommend's model. Default: unspecified (the server's choice).
   v1::RecommendModel recommend_model = v1::RECOMMEND_MODEL_UNSPECIFIED;

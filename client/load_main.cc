@@ -19,7 +19,8 @@ std::vector<FlagSpec> LoadFlags() {
   return {
       {"target", FlagKind::kValue, "HOST:PORT",
        "server address (default: $SHOPML_TARGET, else 127.0.0.1:50051)"},
-      {"method", FlagKind::kValue, "recommend|score|similar|forecast|health",
+      {"method", FlagKind::kValue,
+       "recommend|score|similar|forecast|health|record",
        "RPC to call (default recommend)"},
       {"concurrency", FlagKind::kValue, "N",
        "calls kept in flight (default 8)"},

@@ -194,8 +194,8 @@ absl::StatusOr<core::Series> ReadSalesSeries(const storage::Store& store,
   absl::StatusOr<std::vector<std::pair<int32_t, double>>> sales =
       store.SeriesSales(series_id);
   if (absl::IsNotFound(sales.status()) || (sales.ok() && sales->empty())) {
-    return absl::NotFoundError(
-        absl::StrCat("series_id: unknown series '", series_id, "'"));
+    return absl::NotFoundError(absl::StrCat("series_id: unknown series '",
+                                            series_id, "' (SERIES_NOT_FOUND)"));
   }
   if (!sales.ok()) return sales.status();
   SHOPML_ASSIGN_OR_RETURN(

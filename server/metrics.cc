@@ -277,6 +277,14 @@ Metrics::Metrics()
            .Help("Recommend answers for users without usable history.")
            .Register(r)
            .Add({});
+  cancelled_work_ =
+      &prometheus::BuildCounter()
+           .Name("shopml_cancelled_work_total")
+           .Help(
+               "Calls whose work was abandoned because the client cancelled "
+               "or the deadline passed.")
+           .Register(r)
+           .Add({});
   recommendations_family_ =
       &prometheus::BuildCounter()
            .Name("shopml_recommendations_total")
@@ -393,6 +401,8 @@ void Metrics::RecordRecommendFallback(const std::string& model) {
 }
 
 void Metrics::RecordColdStart() { cold_start_->Increment(); }
+
+void Metrics::RecordCancelledWork() { cancelled_work_->Increment(); }
 
 void Metrics::RecordRecommendation(const std::string& model) {
   recommendations_family_->Add({{"model", model}}).Increment();

@@ -150,6 +150,9 @@ class Metrics {
   void RecordColdStart();
   // A recommendation id issued for a list made by `model`.
   void RecordRecommendation(const std::string& model);
+  // A call whose work was abandoned (before or during it) because its client
+  // cancelled it or its deadline passed.
+  void RecordCancelledWork();
   // An ingested event of `event_type` ("view", "add_to_cart", "purchase",
   // "rating") that quoted a recommendation made by `model` (a name from
   // RecommendingModelNames() or "unknown"). With RecordRecommendation this
@@ -183,6 +186,7 @@ class Metrics {
   prometheus::Counter* store_write_errors_ = nullptr;
   prometheus::Family<prometheus::Counter>* fallback_family_ = nullptr;
   prometheus::Counter* cold_start_ = nullptr;
+  prometheus::Counter* cancelled_work_ = nullptr;
   prometheus::Family<prometheus::Counter>* recommendations_family_ = nullptr;
   prometheus::Family<prometheus::Counter>* attributed_family_ = nullptr;
 

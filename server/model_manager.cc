@@ -42,6 +42,11 @@ absl::Time ModelManager::loaded_at() const {
   return loaded_at_;
 }
 
+ModelManager::LoadError ModelManager::last_load_error() const {
+  absl::MutexLock lock(&mu_);
+  return last_error_;
+}
+
 std::string ModelManager::CurrentVersion() const {
   std::shared_ptr<const core::ModelBundle> current = Current();
   return current == nullptr ? std::string() : current->version();
@@ -91,6 +96,10 @@ absl::StatusOr<ReloadResult> ModelManager::LoadAndSwap(
             : absl::FailedPreconditionError(absl::StrCat(
                   "bundle ", version,
                   " failed verification: ", loaded.status().message()));
+    {
+      absl::MutexLock lock(&mu_);
+      last_error_ = LoadError{std::string(status.message()), absl::Now()};
+    }
     if (listener_) listener_(status, nullptr);
     return status;
   }

@@ -59,6 +59,13 @@ class ModelManager {
   // When the live bundle was loaded; InfinitePast() before the first load.
   absl::Time loaded_at() const;
 
+  // The most recent failed load attempt: its error and when it happened.
+  struct LoadError {
+    std::string message;  // Empty when no attempt has failed.
+    absl::Time at = absl::InfinitePast();
+  };
+  LoadError last_load_error() const;
+
   // Loads `version` (empty: the newest bundle in models_dir) and swaps it in.
   // Returns changed=false without loading when that version is already live.
   // NotFound when no such bundle exists; FailedPrecondition
@@ -98,6 +105,7 @@ class ModelManager {
   mutable absl::Mutex mu_;
   std::shared_ptr<const core::ModelBundle> current_ ABSL_GUARDED_BY(mu_);
   absl::Time loaded_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  LoadError last_error_ ABSL_GUARDED_BY(mu_);
 
   absl::Mutex poll_mu_;
   bool stop_polling_ ABSL_GUARDED_BY(poll_mu_) = false;

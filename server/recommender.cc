@@ -367,8 +367,8 @@ absl::StatusOr<v1::SimilarItemsResponse> Recommender::SimilarItems(
     const core::ModelBundle& bundle, const SimilarItemsQuery& query) const {
   absl::StatusOr<uint32_t> item = store_->FindItem(query.item_id);
   if (absl::IsNotFound(item.status())) {
-    return absl::NotFoundError(
-        absl::StrCat("item_id: unknown item '", query.item_id, "'"));
+    return absl::NotFoundError(absl::StrCat(
+        "item_id: unknown item '", query.item_id, "' (ITEM_NOT_FOUND)"));
   }
   if (!item.ok()) return item.status();
 

@@ -49,9 +49,9 @@ absl::StatusOr<v1::ScoreResponse> Scorer::Score(const core::ModelBundle& bundle,
   for (size_t i = 0; i < query.item_ids.size(); ++i) {
     absl::StatusOr<uint32_t> item = store_->FindItem(query.item_ids[i]);
     if (absl::IsNotFound(item.status())) {
-      return absl::NotFoundError(
-          absl::StrCat(FieldPath("item_ids", static_cast<int>(i)),
-                       ": unknown item '", query.item_ids[i], "'"));
+      return absl::NotFoundError(absl::StrCat(
+          FieldPath("item_ids", static_cast<int>(i)), ": unknown item '",
+          query.item_ids[i], "' (ITEM_NOT_FOUND)"));
     }
     if (!item.ok()) return item.status();
     items.push_back(*item);

@@ -70,6 +70,10 @@ absl::Status Server::Init() {
   store_options.path = config_.store_path;
   store_options.sync = config_.sync_writes ? storage::SyncMode::kSync
                                            : storage::SyncMode::kNoSync;
+  // RocksDB's warnings, e.g. a torn WAL tail dropped at recovery.
+  store_options.warning_sink = [](const std::string& message) {
+    Log(LogLevel::kWarning, absl::StrCat("store: ", message));
+  };
   SHOPML_ASSIGN_OR_RETURN(store_, storage::Store::Open(store_options));
   SHOPML_ASSIGN_OR_RETURN(catalog_, ItemCatalog::Load(*store_));
   SHOPML_ASSIGN_OR_RETURN(metrics_, Metrics::Create(config_.metrics_address));

@@ -23,6 +23,7 @@
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
 #include "storage/keys.h"
+#include "storage/rocks_logger.h"
 #include "storage/rocks_status.h"
 #include "storage/rocks_store.h"
 
@@ -252,7 +253,14 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
   if (!exists && (!options.create_if_missing || options.read_only)) {
     return absl::NotFoundError(absl::StrCat("no store at ", options.path));
   }
-  const rocksdb::Options db_options = DatabaseOptions(options, exists);
+  rocksdb::Options db_options = DatabaseOptions(options, exists);
+  if (options.warning_sink != nullptr && !options.read_only) {
+    // A read-only open must not rotate the writer's LOG file, so it keeps
+    // RocksDB's own logger.
+    SHOPML_ASSIGN_OR_RETURN(
+        db_options.info_log,
+        NewForwardingLogger(options.path, db_options, options.warning_sink));
+  }
   SHOPML_ASSIGN_OR_RETURN(std::vector<std::string> names,
                           FamiliesToOpen(db_options, options, exists));
   std::vector<rocksdb::ColumnFamilyHandle*> handles;

@@ -46,6 +46,10 @@ struct StoreOptions {
   SyncMode sync = SyncMode::kSync;
   // RocksDB block cache size in bytes. Default: 64 MiB.
   size_t block_cache_bytes = 64 << 20;
+  // Receives each message RocksDB logs at WARN level or above (besides the
+  // store's LOG file), e.g. WAL records dropped when recovery replays a torn
+  // log tail. Called from RocksDB's threads. Writers only. Default: none.
+  std::function<void(const std::string&)> warning_sink;
 };
 
 // Event kinds, numbered as shopml.v1.EventType.

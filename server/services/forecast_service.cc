@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/util/status_macros.h"
+#include "server/cancellation.h"
 #include "server/services/forecast_requests.h"
 #include "server/status_util.h"
 
@@ -21,10 +22,11 @@ grpc::ServerUnaryReactor* ForecastServiceImpl::Forecast(
     grpc::CallbackServerContext* context, const v1::ForecastRequest* request,
     v1::ForecastResponse* response) {
   RpcScope scope(forecast_rpc_);
-  const absl::Status status =
-      context->IsCancelled()
-          ? absl::CancelledError("the call was cancelled before it started")
-          : DoForecast(*request, ChoiceDeadline(*context), response);
+  absl::Status status = AbandonedStatus(*context, "before it started");
+  if (status.ok()) {
+    status = DoForecast(*request, ChoiceDeadline(*context), response);
+  }
+  if (IsAbandoned(status)) ctx_.metrics->RecordCancelledWork();
   return FinishUnary(context, status, scope);
 }
 

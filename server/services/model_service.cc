@@ -33,6 +33,11 @@ grpc::ServerUnaryReactor* ModelServiceImpl::ListModels(
           context_.models->Current()) {
     *response = DescribeBundle(*bundle, context_.models->loaded_at());
   }
+  const ModelManager::LoadError error = context_.models->last_load_error();
+  if (!error.message.empty()) {
+    response->set_last_load_error(error.message);
+    *response->mutable_last_load_error_at() = ToProto(error.at);
+  }
   return FinishUnary(context, absl::OkStatus(), scope);
 }
 

@@ -3,8 +3,10 @@
 #include <memory>
 
 #include "core/util/status_macros.h"
+#include "server/cancellation.h"
 #include "server/services/recommendation_requests.h"
 #include "server/status_util.h"
+#include "server/test_hooks.h"
 
 namespace shopml::server {
 namespace {
@@ -14,9 +16,7 @@ RpcMetrics* MethodMetrics(const ServiceContext& ctx, const char* method) {
                           method);
 }
 
-absl::Status CancelledStatus() {
-  return absl::CancelledError("the call was cancelled before it started");
-}
+constexpr absl::string_view kBeforeStart = "before it started";
 
 }  // namespace
 
@@ -35,10 +35,9 @@ grpc::ServerUnaryReactor* RecommendationServiceImpl::Recommend(
     grpc::CallbackServerContext* context, const v1::RecommendRequest* request,
     v1::RecommendResponse* response) {
   RpcScope scope(recommend_rpc_);
-  const absl::Status status = context->IsCancelled()
-                                  ? CancelledStatus()
-                                  : DoRecommend(*request, response);
-  return FinishUnary(context, status, scope);
+  absl::Status status = AbandonedStatus(*context, kBeforeStart);
+  if (status.ok()) status = DoRecommend(*context, *request, response);
+  return Finish(context, status, scope);
 }
 
 grpc::ServerUnaryReactor* RecommendationServiceImpl::SimilarItems(
@@ -46,27 +45,38 @@ grpc::ServerUnaryReactor* RecommendationServiceImpl::SimilarItems(
     const v1::SimilarItemsRequest* request,
     v1::SimilarItemsResponse* response) {
   RpcScope scope(similar_items_rpc_);
-  const absl::Status status = context->IsCancelled()
-                                  ? CancelledStatus()
-                                  : DoSimilarItems(*request, response);
-  return FinishUnary(context, status, scope);
+  absl::Status status = AbandonedStatus(*context, kBeforeStart);
+  if (status.ok()) status = DoSimilarItems(*request, response);
+  return Finish(context, status, scope);
 }
 
 grpc::ServerUnaryReactor* RecommendationServiceImpl::Score(
     grpc::CallbackServerContext* context, const v1::ScoreRequest* request,
     v1::ScoreResponse* response) {
   RpcScope scope(score_rpc_);
-  const absl::Status status =
-      context->IsCancelled() ? CancelledStatus() : DoScore(*request, response);
+  absl::Status status = AbandonedStatus(*context, kBeforeStart);
+  if (status.ok()) status = DoScore(*request, response);
+  return Finish(context, status, scope);
+}
+
+grpc::ServerUnaryReactor* RecommendationServiceImpl::Finish(
+    grpc::CallbackServerContext* context, const absl::Status& status,
+    RpcScope& scope) {
+  if (IsAbandoned(status)) ctx_.metrics->RecordCancelledWork();
   return FinishUnary(context, status, scope);
 }
 
 absl::Status RecommendationServiceImpl::DoRecommend(
+    const grpc::CallbackServerContext& context,
     const v1::RecommendRequest& request, v1::RecommendResponse* response) {
   SHOPML_ASSIGN_OR_RETURN(RecommendQuery query,
                           ParseRecommendRequest(request, *ctx_.config));
   SHOPML_ASSIGN_OR_RETURN(std::shared_ptr<const core::ModelBundle> bundle,
                           ctx_.models->RequireCurrent());
+  if (const absl::Duration delay = RecommendDelayForTesting();
+      delay > absl::ZeroDuration()) {
+    SHOPML_RETURN_IF_ERROR(WaitUnlessAbandoned(context, delay));
+  }
   SHOPML_ASSIGN_OR_RETURN(*response, recommender_.Recommend(*bundle, query));
   ctx_.metrics->RecordRecommendation(response->model().name());
   if (response->cold_start()) ctx_.metrics->RecordColdStart();

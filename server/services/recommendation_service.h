@@ -2,7 +2,9 @@
 // validates its request, takes a snapshot of the live model bundle, calls the
 // logic (Recommender, Scorer), and finishes with the converted status while
 // recording the call's metrics. A call whose client has already gone is
-// finished with CANCELLED before any work.
+// finished with CANCELLED (DEADLINE_EXCEEDED when its deadline passed)
+// before any work; every call finished so counts in
+// shopml_cancelled_work_total.
 //
 // Thread safety: handlers run concurrently on gRPC's callback threads; each
 // holds its own bundle snapshot, so a reload never disturbs a call in flight.
@@ -36,7 +38,11 @@ class RecommendationServiceImpl final
                                   v1::ScoreResponse* response) override;
 
  private:
-  absl::Status DoRecommend(const v1::RecommendRequest& request,
+  // Finishes the call with `status`, counting abandoned work.
+  grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context,
+                                   const absl::Status& status, RpcScope& scope);
+  absl::Status DoRecommend(const grpc::CallbackServerContext& context,
+                           const v1::RecommendRequest& request,
                            v1::RecommendResponse* response);
   absl::Status DoSimilarItems(const v1::SimilarItemsRequest& request,
                               v1::SimilarItemsResponse* response);

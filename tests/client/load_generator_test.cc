@@ -48,7 +48,7 @@ TEST(IdRangeTest, RejectsMalformedRanges) {
 TEST(LoadMethodTest, ParsesEveryName) {
   for (LoadMethod method :
        {LoadMethod::kRecommend, LoadMethod::kScore, LoadMethod::kSimilar,
-        LoadMethod::kForecast, LoadMethod::kHealth}) {
+        LoadMethod::kForecast, LoadMethod::kHealth, LoadMethod::kRecord}) {
     EXPECT_THAT(ParseLoadMethod(LoadMethodName(method)),
                 ::testing::Truly([&](const absl::StatusOr<LoadMethod>& m) {
                   return m.ok() && *m == method;
@@ -113,8 +113,9 @@ class LoadAgainstServerTest : public ::testing::Test {
 TestServer* LoadAgainstServerTest::server_ = nullptr;
 
 TEST_F(LoadAgainstServerTest, ClosedLoopCompletesEveryCall) {
-  for (LoadMethod method : {LoadMethod::kRecommend, LoadMethod::kScore,
-                            LoadMethod::kSimilar, LoadMethod::kHealth}) {
+  for (LoadMethod method :
+       {LoadMethod::kRecommend, LoadMethod::kScore, LoadMethod::kSimilar,
+        LoadMethod::kHealth, LoadMethod::kRecord}) {
     ASSERT_OK_AND_ASSIGN(LoadReport report, RunLoad(Options(method)));
     EXPECT_GT(report.requests, 0) << LoadMethodName(method);
     EXPECT_EQ(report.ok, report.requests) << LoadMethodName(method);

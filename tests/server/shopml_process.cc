@@ -61,10 +61,12 @@ std::optional<BannerPorts> ParseBanner(absl::string_view text) {
   return ports;
 }
 
-// Starts SHOPML_BINARY with `args`; its stdout goes to `stdout_fd` (or
-// /dev/null when -1) and its stderr to `stderr_fd`.
+// Starts SHOPML_BINARY with `args`; its stdout goes to `stdout_fd`, else
+// is appended to `stdout_path`, else to /dev/null, and its stderr to
+// `stderr_fd`.
 absl::StatusOr<pid_t> Spawn(const std::vector<std::string>& args, int stdout_fd,
-                            int stderr_fd) {
+                            int stderr_fd,
+                            const std::string& stdout_path = "") {
   std::vector<std::string> argv_strings = {SHOPML_BINARY};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -75,6 +77,10 @@ absl::StatusOr<pid_t> Spawn(const std::vector<std::string>& args, int stdout_fd,
   posix_spawn_file_actions_init(&actions);
   if (stdout_fd >= 0) {
     posix_spawn_file_actions_adddup2(&actions, stdout_fd, STDOUT_FILENO);
+  } else if (!stdout_path.empty()) {
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO,
+                                     stdout_path.c_str(),
+                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
   } else {
     posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null",
                                      O_WRONLY, 0);
@@ -128,12 +134,13 @@ ShopmlProcess::~ShopmlProcess() {
 }
 
 absl::StatusOr<std::unique_ptr<ShopmlProcess>> ShopmlProcess::Serve(
-    const std::vector<std::string>& args, absl::Duration timeout) {
+    const std::vector<std::string>& args, absl::Duration timeout,
+    const std::string& stdout_path) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return absl::InternalError("pipe failed");
   std::vector<std::string> serve_args = {"serve"};
   serve_args.insert(serve_args.end(), args.begin(), args.end());
-  absl::StatusOr<pid_t> pid = Spawn(serve_args, -1, fds[1]);
+  absl::StatusOr<pid_t> pid = Spawn(serve_args, -1, fds[1], stdout_path);
   close(fds[1]);
   if (!pid.ok()) {
     close(fds[0]);

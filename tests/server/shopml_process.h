@@ -26,10 +26,12 @@ class ShopmlProcess {
  public:
   // Runs `shopml serve <args>` and waits until its stderr announces the bound
   // ports. DeadlineExceeded when it does not within `timeout`; Aborted, with
-  // its stderr, when it exits first.
+  // its stderr, when it exits first. Its stdout (the JSON log) is appended to
+  // `stdout_path`, or discarded when that is empty.
   static absl::StatusOr<std::unique_ptr<ShopmlProcess>> Serve(
       const std::vector<std::string>& args,
-      absl::Duration timeout = absl::Seconds(20));
+      absl::Duration timeout = absl::Seconds(20),
+      const std::string& stdout_path = "");
 
   // Kills the process (SIGKILL) if it still runs.
   ~ShopmlProcess();
@@ -40,6 +42,7 @@ class ShopmlProcess {
   int metrics_port() const { return metrics_port_; }  // 0 when disabled.
   std::string grpc_target() const;
 
+  pid_t pid() const { return pid_; }
   void Signal(int signal_number);
   // The exit code once the process exits, or -signal when a signal killed
   // it. DeadlineExceeded when it still runs after `timeout`.
