@@ -18,6 +18,7 @@
 #include "server/services/ingest_service.h"
 #include "server/services/model_service.h"
 #include "server/services/recommendation_service.h"
+#include "server/tls_credentials.h"
 
 namespace shopml::server {
 namespace {
@@ -62,6 +63,8 @@ absl::Status Server::Init() {
   // start-up failure) fails before anything else starts. RocksDB creates the
   // store directory but not its parents; an error creating them resurfaces
   // from Store::Open with the path in it.
+  // The TLS files are checked before anything starts.
+  SHOPML_ASSIGN_OR_RETURN(credentials_, BuildServerCredentials(config_));
   std::error_code ignored;
   std::filesystem::create_directories(config_.store_path, ignored);
   storage::StoreOptions store_options;
@@ -86,8 +89,11 @@ absl::Status Server::Init() {
                      loaded.status().message()));
   }
 
+  SHOPML_ASSIGN_OR_RETURN(
+      gate_, CallGate::Create(config_, TlsEnabled(config_), metrics_.get()));
   context_ = ServiceContext{&config_,      store_.get(),   catalog_.get(),
-                            models_.get(), metrics_.get(), &new_items_};
+                            models_.get(), metrics_.get(), &new_items_,
+                            gate_.get()};
   SHOPML_RETURN_IF_ERROR(BuildGrpcServer());
   if (config_.reload_poll_seconds > 0) {
     models_->StartPolling(absl::Seconds(config_.reload_poll_seconds));
@@ -110,8 +116,11 @@ absl::Status Server::BuildGrpcServer() {
   if (!config_.enable_reflection) {
     builder.SetOption(std::make_unique<DisableReflectionOption>());
   }
-  builder.AddListeningPort(config_.grpc_address,
-                           grpc::InsecureServerCredentials(), &grpc_port_);
+  if (std::shared_ptr<grpc::AuthMetadataProcessor> processor =
+          gate_->Processor()) {
+    credentials_->SetAuthMetadataProcessor(processor);
+  }
+  builder.AddListeningPort(config_.grpc_address, credentials_, &grpc_port_);
   builder.SetMaxReceiveMessageSize(config_.max_message_bytes);
   for (const std::unique_ptr<grpc::Service>& service : services_) {
     builder.RegisterService(service.get());

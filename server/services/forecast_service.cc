@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/util/status_macros.h"
+#include "server/call_gate.h"
 #include "server/services/forecast_requests.h"
 #include "server/status_util.h"
 
@@ -21,6 +22,9 @@ grpc::ServerUnaryReactor* ForecastServiceImpl::Forecast(
     grpc::CallbackServerContext* context, const v1::ForecastRequest* request,
     v1::ForecastResponse* response) {
   RpcScope scope(forecast_rpc_);
+  absl::StatusOr<AdmissionControl::Permit> permit =
+      ctx_.gate->Enter(*context, CallClass::kForecast);
+  if (!permit.ok()) return FinishUnary(context, permit.status(), scope);
   const absl::Status status =
       context->IsCancelled()
           ? absl::CancelledError("the call was cancelled before it started")

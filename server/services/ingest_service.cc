@@ -8,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "core/util/status_macros.h"
 #include "server/attribution.h"
+#include "server/call_gate.h"
 #include "server/log.h"
 #include "server/services/ingest_requests.h"
 #include "server/status_util.h"
@@ -87,6 +88,9 @@ grpc::ServerUnaryReactor* IngestServiceImpl::UpsertItems(
     grpc::CallbackServerContext* context, const v1::UpsertItemsRequest* request,
     v1::UpsertItemsResponse* response) {
   RpcScope scope(upsert_items_rpc_);
+  absl::StatusOr<AdmissionControl::Permit> permit =
+      context_.gate->Enter(*context, CallClass::kWrite);
+  if (!permit.ok()) return FinishUnary(context, permit.status(), scope);
   absl::StatusOr<storage::WriteResult> result =
       WriteItems(ItemsBatch(*request, context_.config->max_batch, absl::Now()));
   if (result.ok()) {
@@ -100,6 +104,9 @@ grpc::ServerUnaryReactor* IngestServiceImpl::UpsertUsers(
     grpc::CallbackServerContext* context, const v1::UpsertUsersRequest* request,
     v1::UpsertUsersResponse* response) {
   RpcScope scope(upsert_users_rpc_);
+  absl::StatusOr<AdmissionControl::Permit> permit =
+      context_.gate->Enter(*context, CallClass::kWrite);
+  if (!permit.ok()) return FinishUnary(context, permit.status(), scope);
   absl::StatusOr<storage::WriteResult> result =
       Write(UsersBatch(*request, context_.config->max_batch, absl::Now()));
   if (result.ok()) {
@@ -114,6 +121,9 @@ grpc::ServerUnaryReactor* IngestServiceImpl::RecordEvents(
     const v1::RecordEventsRequest* request,
     v1::RecordEventsResponse* response) {
   RpcScope scope(record_events_rpc_);
+  absl::StatusOr<AdmissionControl::Permit> permit =
+      context_.gate->Enter(*context, CallClass::kWrite);
+  if (!permit.ok()) return FinishUnary(context, permit.status(), scope);
   absl::StatusOr<storage::WriteResult> result =
       Write(EventsBatch(*request, context_.config->max_batch, absl::Now()));
   if (result.ok()) {
@@ -128,6 +138,9 @@ grpc::ServerUnaryReactor* IngestServiceImpl::RecordSales(
     grpc::CallbackServerContext* context, const v1::RecordSalesRequest* request,
     v1::RecordSalesResponse* response) {
   RpcScope scope(record_sales_rpc_);
+  absl::StatusOr<AdmissionControl::Permit> permit =
+      context_.gate->Enter(*context, CallClass::kWrite);
+  if (!permit.ok()) return FinishUnary(context, permit.status(), scope);
   absl::StatusOr<storage::WriteResult> result =
       Write(SalesBatch(*request, context_.config->max_batch));
   if (result.ok()) response->set_recorded(request->sales_size());

@@ -2,6 +2,7 @@
 
 #include "core/util/status_macros.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/call_gate.h"
 #include "server/status_util.h"
 
 namespace shopml::server {
@@ -28,6 +29,9 @@ grpc::ServerUnaryReactor* ModelServiceImpl::ListModels(
     const v1::ListModelsRequest* /*request*/,
     v1::ListModelsResponse* response) {
   RpcScope scope(list_models_rpc_);
+  absl::StatusOr<AdmissionControl::Permit> permit =
+      context_.gate->Enter(*context, CallClass::kWrite);
+  if (!permit.ok()) return FinishUnary(context, permit.status(), scope);
   // Before the first load the answer is empty, not an error.
   if (std::shared_ptr<const core::ModelBundle> bundle =
           context_.models->Current()) {
@@ -41,6 +45,9 @@ grpc::ServerUnaryReactor* ModelServiceImpl::ReloadModels(
     const v1::ReloadModelsRequest* request,
     v1::ReloadModelsResponse* response) {
   RpcScope scope(reload_models_rpc_);
+  absl::StatusOr<AdmissionControl::Permit> permit =
+      context_.gate->Enter(*context, CallClass::kWrite);
+  if (!permit.ok()) return FinishUnary(context, permit.status(), scope);
   return FinishUnary(context, Reload(*request, response), scope);
 }
 

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "core/util/status_macros.h"
+#include "server/call_gate.h"
 #include "server/services/recommendation_requests.h"
 #include "server/status_util.h"
 
@@ -35,6 +36,9 @@ grpc::ServerUnaryReactor* RecommendationServiceImpl::Recommend(
     grpc::CallbackServerContext* context, const v1::RecommendRequest* request,
     v1::RecommendResponse* response) {
   RpcScope scope(recommend_rpc_);
+  absl::StatusOr<AdmissionControl::Permit> permit =
+      ctx_.gate->Enter(*context, CallClass::kRead);
+  if (!permit.ok()) return FinishUnary(context, permit.status(), scope);
   const absl::Status status = context->IsCancelled()
                                   ? CancelledStatus()
                                   : DoRecommend(*request, response);
@@ -46,6 +50,9 @@ grpc::ServerUnaryReactor* RecommendationServiceImpl::SimilarItems(
     const v1::SimilarItemsRequest* request,
     v1::SimilarItemsResponse* response) {
   RpcScope scope(similar_items_rpc_);
+  absl::StatusOr<AdmissionControl::Permit> permit =
+      ctx_.gate->Enter(*context, CallClass::kRead);
+  if (!permit.ok()) return FinishUnary(context, permit.status(), scope);
   const absl::Status status = context->IsCancelled()
                                   ? CancelledStatus()
                                   : DoSimilarItems(*request, response);
@@ -56,6 +63,9 @@ grpc::ServerUnaryReactor* RecommendationServiceImpl::Score(
     grpc::CallbackServerContext* context, const v1::ScoreRequest* request,
     v1::ScoreResponse* response) {
   RpcScope scope(score_rpc_);
+  absl::StatusOr<AdmissionControl::Permit> permit =
+      ctx_.gate->Enter(*context, CallClass::kRead);
+  if (!permit.ok()) return FinishUnary(context, permit.status(), scope);
   const absl::Status status =
       context->IsCancelled() ? CancelledStatus() : DoScore(*request, response);
   return FinishUnary(context, status, scope);
