@@ -1,10 +1,13 @@
 #include "server/call_gate.h"
 
+#include <algorithm>
+#include <thread>
 #include <utility>
 
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "prometheus/registry.h"
+#include "server/status_util.h"
 
 namespace shopml::server {
 namespace {
@@ -56,6 +59,30 @@ CallGate::CallGate(const ServerConfig& config, bool tls,
         {{"reason", RejectReasonName(static_cast<RejectReason>(i))}});
   }
   unauthenticated_ = &family.Add({{"reason", "unauthenticated"}});
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  pools_[static_cast<int>(CallClass::kRead)] =
+      std::make_unique<WorkPool>(std::max(2, cores));
+  pools_[static_cast<int>(CallClass::kForecast)] =
+      std::make_unique<WorkPool>(std::max(1, cores));
+  pools_[static_cast<int>(CallClass::kWrite)] = std::make_unique<WorkPool>(4);
+}
+
+grpc::ServerUnaryReactor* CallGate::Dispatch(
+    grpc::CallbackServerContext* context, CallClass call_class,
+    RpcMetrics* metrics, absl::AnyInvocable<absl::Status() &&> work) {
+  auto scope = std::make_unique<RpcScope>(metrics);
+  absl::StatusOr<AdmissionControl::Permit> permit = Enter(*context, call_class);
+  if (!permit.ok()) return FinishUnary(context, permit.status(), *scope);
+  // DefaultReactor may be taken only once per call: here, not in the work.
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  pools_[static_cast<int>(call_class)]->Schedule(
+      [reactor, scope = std::move(scope), permit = *std::move(permit),
+       work = std::move(work)]() mutable {
+        grpc::Status status = ToGrpcStatus(std::move(work)());
+        scope->Finish(status);
+        reactor->Finish(std::move(status));
+      });
+  return reactor;
 }
 
 std::shared_ptr<grpc::AuthMetadataProcessor> CallGate::Processor() const {

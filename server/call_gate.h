@@ -18,7 +18,9 @@
 // the handler's logic still never reads it. Tokens on a plaintext port cross
 // the network in clear: use TLS wherever the network is not trusted.
 //
-// Health and reflection do not pass through the gate.
+// Admitted calls run on a WorkPool per call class (work_pool.h), so gRPC's
+// own threads stay free to refuse the excess at once. Health and reflection
+// do not pass through the gate.
 //
 // Thread safety: safe to share; Enter may be called concurrently.
 #ifndef SHOPML_SERVER_CALL_GATE_H_
@@ -27,12 +29,14 @@
 #include <array>
 #include <memory>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "grpcpp/grpcpp.h"
 #include "server/admission.h"
 #include "server/config.h"
 #include "server/metrics.h"
 #include "server/token_auth.h"
+#include "server/work_pool.h"
 
 namespace prometheus {
 class Counter;
@@ -57,6 +61,15 @@ class CallGate {
   absl::StatusOr<AdmissionControl::Permit> Enter(
       const grpc::CallbackServerContext& context, CallClass call_class);
 
+  // Runs one unary call: Enter, then `work` on the call class's WorkPool,
+  // then finishes the call with work's status, recording it in `metrics`. A
+  // refused call is finished at once on the calling (gRPC) thread. Returns
+  // the reactor for the handler to return. Pools: reads and forecasts get
+  // one thread per core (at least 2 and 1), writes 4 (they wait on fsync).
+  grpc::ServerUnaryReactor* Dispatch(
+      grpc::CallbackServerContext* context, CallClass call_class,
+      RpcMetrics* metrics, absl::AnyInvocable<absl::Status() &&> work);
+
   AdmissionControl& admission() { return admission_; }
 
  private:
@@ -72,6 +85,7 @@ class CallGate {
   std::array<prometheus::Counter*, kNumRejectReasons> rejected_{};
   prometheus::Counter* unauthenticated_ = nullptr;
   AdmissionControl admission_;
+  std::array<std::unique_ptr<WorkPool>, kNumCallClasses> pools_;
 };
 
 }  // namespace shopml::server

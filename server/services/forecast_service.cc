@@ -8,7 +8,6 @@
 #include "core/util/status_macros.h"
 #include "server/call_gate.h"
 #include "server/services/forecast_requests.h"
-#include "server/status_util.h"
 
 namespace shopml::server {
 
@@ -21,15 +20,14 @@ ForecastServiceImpl::ForecastServiceImpl(const ServiceContext& ctx)
 grpc::ServerUnaryReactor* ForecastServiceImpl::Forecast(
     grpc::CallbackServerContext* context, const v1::ForecastRequest* request,
     v1::ForecastResponse* response) {
-  RpcScope scope(forecast_rpc_);
-  absl::StatusOr<AdmissionControl::Permit> permit =
-      ctx_.gate->Enter(*context, CallClass::kForecast);
-  if (!permit.ok()) return FinishUnary(context, permit.status(), scope);
-  const absl::Status status =
-      context->IsCancelled()
-          ? absl::CancelledError("the call was cancelled before it started")
-          : DoForecast(*request, ChoiceDeadline(*context), response);
-  return FinishUnary(context, status, scope);
+  return ctx_.gate->Dispatch(
+      context, CallClass::kForecast, forecast_rpc_,
+      [this, context, request, response] {
+        return context->IsCancelled()
+                   ? absl::CancelledError(
+                         "the call was cancelled before it started")
+                   : DoForecast(*request, ChoiceDeadline(*context), response);
+      });
 }
 
 absl::Time ForecastServiceImpl::ChoiceDeadline(

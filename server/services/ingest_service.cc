@@ -87,64 +87,61 @@ absl::StatusOr<storage::WriteResult> IngestServiceImpl::WriteItems(
 grpc::ServerUnaryReactor* IngestServiceImpl::UpsertItems(
     grpc::CallbackServerContext* context, const v1::UpsertItemsRequest* request,
     v1::UpsertItemsResponse* response) {
-  RpcScope scope(upsert_items_rpc_);
-  absl::StatusOr<AdmissionControl::Permit> permit =
-      context_.gate->Enter(*context, CallClass::kWrite);
-  if (!permit.ok()) return FinishUnary(context, permit.status(), scope);
-  absl::StatusOr<storage::WriteResult> result =
-      WriteItems(ItemsBatch(*request, context_.config->max_batch, absl::Now()));
-  if (result.ok()) {
-    response->set_upserted(request->items_size());
-    response->set_created(result->items_created);
-  }
-  return FinishUnary(context, result.status(), scope);
+  return context_.gate->Dispatch(
+      context, CallClass::kWrite, upsert_items_rpc_, [this, request, response] {
+        absl::StatusOr<storage::WriteResult> result = WriteItems(
+            ItemsBatch(*request, context_.config->max_batch, absl::Now()));
+        if (result.ok()) {
+          response->set_upserted(request->items_size());
+          response->set_created(result->items_created);
+        }
+        return result.status();
+      });
 }
 
 grpc::ServerUnaryReactor* IngestServiceImpl::UpsertUsers(
     grpc::CallbackServerContext* context, const v1::UpsertUsersRequest* request,
     v1::UpsertUsersResponse* response) {
-  RpcScope scope(upsert_users_rpc_);
-  absl::StatusOr<AdmissionControl::Permit> permit =
-      context_.gate->Enter(*context, CallClass::kWrite);
-  if (!permit.ok()) return FinishUnary(context, permit.status(), scope);
-  absl::StatusOr<storage::WriteResult> result =
-      Write(UsersBatch(*request, context_.config->max_batch, absl::Now()));
-  if (result.ok()) {
-    response->set_upserted(request->users_size());
-    response->set_created(result->users_created);
-  }
-  return FinishUnary(context, result.status(), scope);
+  return context_.gate->Dispatch(
+      context, CallClass::kWrite, upsert_users_rpc_, [this, request, response] {
+        absl::StatusOr<storage::WriteResult> result = Write(
+            UsersBatch(*request, context_.config->max_batch, absl::Now()));
+        if (result.ok()) {
+          response->set_upserted(request->users_size());
+          response->set_created(result->users_created);
+        }
+        return result.status();
+      });
 }
 
 grpc::ServerUnaryReactor* IngestServiceImpl::RecordEvents(
     grpc::CallbackServerContext* context,
     const v1::RecordEventsRequest* request,
     v1::RecordEventsResponse* response) {
-  RpcScope scope(record_events_rpc_);
-  absl::StatusOr<AdmissionControl::Permit> permit =
-      context_.gate->Enter(*context, CallClass::kWrite);
-  if (!permit.ok()) return FinishUnary(context, permit.status(), scope);
-  absl::StatusOr<storage::WriteResult> result =
-      Write(EventsBatch(*request, context_.config->max_batch, absl::Now()));
-  if (result.ok()) {
-    response->set_recorded(request->events_size());
-    RecordAttribution(*request, context_.metrics);
-    FoldInNewItems(*request);
-  }
-  return FinishUnary(context, result.status(), scope);
+  return context_.gate->Dispatch(
+      context, CallClass::kWrite, record_events_rpc_,
+      [this, request, response] {
+        absl::StatusOr<storage::WriteResult> result = Write(
+            EventsBatch(*request, context_.config->max_batch, absl::Now()));
+        if (result.ok()) {
+          response->set_recorded(request->events_size());
+          RecordAttribution(*request, context_.metrics);
+          FoldInNewItems(*request);
+        }
+        return result.status();
+      });
 }
 
 grpc::ServerUnaryReactor* IngestServiceImpl::RecordSales(
     grpc::CallbackServerContext* context, const v1::RecordSalesRequest* request,
     v1::RecordSalesResponse* response) {
-  RpcScope scope(record_sales_rpc_);
-  absl::StatusOr<AdmissionControl::Permit> permit =
-      context_.gate->Enter(*context, CallClass::kWrite);
-  if (!permit.ok()) return FinishUnary(context, permit.status(), scope);
-  absl::StatusOr<storage::WriteResult> result =
-      Write(SalesBatch(*request, context_.config->max_batch));
-  if (result.ok()) response->set_recorded(request->sales_size());
-  return FinishUnary(context, result.status(), scope);
+  return context_.gate->Dispatch(
+      context, CallClass::kWrite, record_sales_rpc_, [this, request, response] {
+        absl::StatusOr<storage::WriteResult> result =
+            Write(SalesBatch(*request, context_.config->max_batch));
+        if (result.ok()) response->set_recorded(request->sales_size());
+        return result.status();
+      });
 }
 
 }  // namespace shopml::server

@@ -28,27 +28,24 @@ grpc::ServerUnaryReactor* ModelServiceImpl::ListModels(
     grpc::CallbackServerContext* context,
     const v1::ListModelsRequest* /*request*/,
     v1::ListModelsResponse* response) {
-  RpcScope scope(list_models_rpc_);
-  absl::StatusOr<AdmissionControl::Permit> permit =
-      context_.gate->Enter(*context, CallClass::kWrite);
-  if (!permit.ok()) return FinishUnary(context, permit.status(), scope);
-  // Before the first load the answer is empty, not an error.
-  if (std::shared_ptr<const core::ModelBundle> bundle =
-          context_.models->Current()) {
-    *response = DescribeBundle(*bundle, context_.models->loaded_at());
-  }
-  return FinishUnary(context, absl::OkStatus(), scope);
+  return context_.gate->Dispatch(
+      context, CallClass::kWrite, list_models_rpc_, [this, response] {
+        // Before the first load the answer is empty, not an error.
+        if (std::shared_ptr<const core::ModelBundle> bundle =
+                context_.models->Current()) {
+          *response = DescribeBundle(*bundle, context_.models->loaded_at());
+        }
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* ModelServiceImpl::ReloadModels(
     grpc::CallbackServerContext* context,
     const v1::ReloadModelsRequest* request,
     v1::ReloadModelsResponse* response) {
-  RpcScope scope(reload_models_rpc_);
-  absl::StatusOr<AdmissionControl::Permit> permit =
-      context_.gate->Enter(*context, CallClass::kWrite);
-  if (!permit.ok()) return FinishUnary(context, permit.status(), scope);
-  return FinishUnary(context, Reload(*request, response), scope);
+  return context_.gate->Dispatch(
+      context, CallClass::kWrite, reload_models_rpc_,
+      [this, request, response] { return Reload(*request, response); });
 }
 
 absl::Status ModelServiceImpl::Reload(const v1::ReloadModelsRequest& request,

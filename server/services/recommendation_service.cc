@@ -5,7 +5,6 @@
 #include "core/util/status_macros.h"
 #include "server/call_gate.h"
 #include "server/services/recommendation_requests.h"
-#include "server/status_util.h"
 
 namespace shopml::server {
 namespace {
@@ -35,40 +34,35 @@ RecommendationServiceImpl::RecommendationServiceImpl(const ServiceContext& ctx)
 grpc::ServerUnaryReactor* RecommendationServiceImpl::Recommend(
     grpc::CallbackServerContext* context, const v1::RecommendRequest* request,
     v1::RecommendResponse* response) {
-  RpcScope scope(recommend_rpc_);
-  absl::StatusOr<AdmissionControl::Permit> permit =
-      ctx_.gate->Enter(*context, CallClass::kRead);
-  if (!permit.ok()) return FinishUnary(context, permit.status(), scope);
-  const absl::Status status = context->IsCancelled()
-                                  ? CancelledStatus()
-                                  : DoRecommend(*request, response);
-  return FinishUnary(context, status, scope);
+  return ctx_.gate->Dispatch(context, CallClass::kRead, recommend_rpc_,
+                             [this, context, request, response] {
+                               return context->IsCancelled()
+                                          ? CancelledStatus()
+                                          : DoRecommend(*request, response);
+                             });
 }
 
 grpc::ServerUnaryReactor* RecommendationServiceImpl::SimilarItems(
     grpc::CallbackServerContext* context,
     const v1::SimilarItemsRequest* request,
     v1::SimilarItemsResponse* response) {
-  RpcScope scope(similar_items_rpc_);
-  absl::StatusOr<AdmissionControl::Permit> permit =
-      ctx_.gate->Enter(*context, CallClass::kRead);
-  if (!permit.ok()) return FinishUnary(context, permit.status(), scope);
-  const absl::Status status = context->IsCancelled()
-                                  ? CancelledStatus()
-                                  : DoSimilarItems(*request, response);
-  return FinishUnary(context, status, scope);
+  return ctx_.gate->Dispatch(context, CallClass::kRead, similar_items_rpc_,
+                             [this, context, request, response] {
+                               return context->IsCancelled()
+                                          ? CancelledStatus()
+                                          : DoSimilarItems(*request, response);
+                             });
 }
 
 grpc::ServerUnaryReactor* RecommendationServiceImpl::Score(
     grpc::CallbackServerContext* context, const v1::ScoreRequest* request,
     v1::ScoreResponse* response) {
-  RpcScope scope(score_rpc_);
-  absl::StatusOr<AdmissionControl::Permit> permit =
-      ctx_.gate->Enter(*context, CallClass::kRead);
-  if (!permit.ok()) return FinishUnary(context, permit.status(), scope);
-  const absl::Status status =
-      context->IsCancelled() ? CancelledStatus() : DoScore(*request, response);
-  return FinishUnary(context, status, scope);
+  return ctx_.gate->Dispatch(context, CallClass::kRead, score_rpc_,
+                             [this, context, request, response] {
+                               return context->IsCancelled()
+                                          ? CancelledStatus()
+                                          : DoScore(*request, response);
+                             });
 }
 
 absl::Status RecommendationServiceImpl::DoRecommend(
