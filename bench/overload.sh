@@ -11,7 +11,9 @@
 # Environment: SLO_MS (default 50), FACTOR (default 10), STEP_SECONDS (each
 # rate of the search, default 5), RATES (the rates tried, default
 # "50 100 200 400 600 800 1200 1600 2400 3200"), PORT (default 50071),
-# USERS / ITEMS (id ranges, default the demo shop's), SHOPML_BUILD_DIR.
+# USERS / ITEMS (id ranges, default the demo shop's), SCORE_ITEMS (items per
+# Score, default 20; 1000 makes each call heavy enough that the server, not
+# the load generator, runs out of CPU first), SHOPML_BUILD_DIR.
 # Everything stays on 127.0.0.1; the server is stopped at the end.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -27,8 +29,9 @@ factor="${FACTOR:-10}"
 step="${STEP_SECONDS:-5}s"
 rates="${RATES:-50 100 200 400 600 800 1200 1600 2400 3200}"
 port="${PORT:-50071}"
-users="${USERS:-U00000..U01999}"
-items="${ITEMS:-I00000..I00199}"
+users="${USERS:-U00000..U04999}"
+items="${ITEMS:-I00000..I01999}"
+score_items="${SCORE_ITEMS:-20}"
 target="127.0.0.1:$port"
 load="$build/client/shopml-load"
 cli="$build/client/shopml-cli"
@@ -38,7 +41,7 @@ trap 'kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || 
 # A copy of the store, so the benchmark never writes to the original.
 cp -a "$store" "$work/store"
 "$build/server/shopml" serve --store_path="$work/store" --models_dir="$models" \
-  --grpc_address="$target" --metrics_address= "$@" 2>"$work/server.log" &
+  --grpc_address="$target" --metrics_address= "$@" >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do
   grep -q "shopml serving gRPC" "$work/server.log" 2>/dev/null && break
@@ -51,7 +54,7 @@ rss_start=$(rss)
 run() {  # run QPS SECONDS CONCURRENCY -> JSON line
   "$load" --target="$target" --method="$method" --qps="$1" --duration="$2" \
     --concurrency="$3" --channels=4 --users="$users" --items="$items" \
-    --score-items=20 --deadline=2s --json
+    --score-items="$score_items" --deadline=2s --json
 }
 
 echo "== searching the sustainable rate (p99 <= $slo_ms ms, no errors)" >&2
