@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "client/command.h"
+#include "client/connection.h"
 #include "client/flags.h"
 #include "grpcpp/grpcpp.h"
 
@@ -20,7 +21,7 @@ namespace {
 constexpr absl::Duration kDefaultDeadline = absl::Seconds(5);
 
 std::vector<FlagSpec> GlobalFlags() {
-  return {
+  std::vector<FlagSpec> flags = {
       {"target", FlagKind::kValue, "HOST:PORT",
        absl::StrCat("server address (default: $SHOPML_TARGET, else ",
                     kDefaultTarget, ")")},
@@ -30,6 +31,8 @@ std::vector<FlagSpec> GlobalFlags() {
        "print the response as one line of JSON (proto field names)"},
       {"help", FlagKind::kBool, "", "print help"},
   };
+  for (FlagSpec& spec : ConnectionFlags()) flags.push_back(std::move(spec));
+  return flags;
 }
 
 std::vector<Command> AllCommands() {
@@ -98,11 +101,19 @@ int RunCommand(const Command& command, const ParsedFlags& global,
   absl::StatusOr<absl::Duration> deadline =
       globals.Source("deadline").Duration("deadline", kDefaultDeadline);
   absl::StatusOr<bool> json = globals.Source("json").Bool("json");
-  std::shared_ptr<grpc::Channel> channel =
-      grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
-  CommandContext context(command, *flags, channel, target,
-                         deadline.value_or(kDefaultDeadline),
+  absl::StatusOr<ConnectionOptions> connection =
+      ReadConnectionOptions([&](const std::string& name) -> const ParsedFlags& {
+        return globals.Source(name);
+      });
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      connection.ok()
+          ? MakeChannel(target, *connection)
+          : absl::StatusOr<std::shared_ptr<grpc::Channel>>(connection.status());
+  CommandContext context(command, *flags, channel.ok() ? *channel : nullptr,
+                         target, deadline.value_or(kDefaultDeadline),
                          json.value_or(false), out, err);
+  if (!channel.ok()) return context.UsageError(channel.status());
+  context.set_token(connection->token);
   if (!flags->positional().empty()) {
     return context.UsageError(absl::InvalidArgumentError(absl::StrCat(
         "unexpected argument \"", flags->positional().front(), "\"")));

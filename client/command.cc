@@ -15,15 +15,15 @@ std::string DescribeModel(const v1::ModelRef& model) {
 }
 
 std::string CommandHelp(const Command& command) {
-  return absl::StrCat("Usage: shopml-cli [global flags] ", command.name,
-                      command.synopsis.empty() ? "" : " ", command.synopsis,
-                      "\n\n", command.summary, "\n",
-                      command.details.empty() ? "" : "\n", command.details,
-                      command.flags.empty() ? "" : "\nFlags:\n",
-                      FlagHelp(command.flags),
-                      "\nGlobal flags (--target, --deadline, --json) may come "
-                      "before or after the command;\n`shopml-cli --help` "
-                      "lists them.\n");
+  return absl::StrCat(
+      "Usage: shopml-cli [global flags] ", command.name,
+      command.synopsis.empty() ? "" : " ", command.synopsis, "\n\n",
+      command.summary, "\n", command.details.empty() ? "" : "\n",
+      command.details, command.flags.empty() ? "" : "\nFlags:\n",
+      FlagHelp(command.flags),
+      "\nGlobal flags (--target, --deadline, --json, --tls*, --token) may come "
+      "before or after the command;\n`shopml-cli --help` "
+      "lists them.\n");
 }
 
 CommandContext::CommandContext(const Command& command, ParsedFlags flags,
@@ -41,6 +41,9 @@ CommandContext::CommandContext(const Command& command, ParsedFlags flags,
 
 void CommandContext::Prepare(grpc::ClientContext* context) const {
   context->set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
+  if (!token_.empty()) {
+    context->AddMetadata("authorization", absl::StrCat("Bearer ", token_));
+  }
 }
 
 int CommandContext::UsageError(const absl::Status& status) {

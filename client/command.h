@@ -15,6 +15,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -59,7 +60,10 @@ class CommandContext {
   bool json() const { return json_; }
   std::ostream& out() { return out_; }
 
-  // Sets the call's deadline (now + --deadline).
+  // Bearer token sent with every call; empty: none.
+  void set_token(std::string token) { token_ = std::move(token); }
+
+  // Sets the call's deadline (now + --deadline) and its token.
   void Prepare(grpc::ClientContext* context) const;
 
   // Prints "error: <message>" and the command's help on stderr; returns
@@ -80,6 +84,7 @@ class CommandContext {
   const std::string target_;
   const absl::Duration deadline_;
   const bool json_;
+  std::string token_;
   std::ostream& out_;
   std::ostream& err_;
 };

@@ -146,6 +146,7 @@ class Dispatcher {
               StartCall start_call) {
     call->context.set_deadline(
         absl::ToChronoTime(absl::Now() + options_.deadline));
+    AddToken(options_.connection, &call->context);
     Call* raw = call.release();
     start_call(raw, [state = state_, raw, due](grpc::Status status) {
       delete raw;
@@ -157,6 +158,7 @@ class Dispatcher {
         state->report.latency.Record(now - due);
       } else {
         ++state->report.errors[StatusCodeName(status.error_code())];
+        state->report.error_latency.Record(now - due);
       }
       state->last_done = std::max(state->last_done, now);
       --state->outstanding;
@@ -344,8 +346,10 @@ absl::StatusOr<LoadReport> RunLoad(const LoadOptions& options) {
     // A local subchannel pool gives each channel its own connection.
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    std::shared_ptr<grpc::Channel> channel = grpc::CreateCustomChannel(
-        options.target, grpc::InsecureChannelCredentials(), args);
+    absl::StatusOr<std::shared_ptr<grpc::Channel>> made =
+        MakeChannel(options.target, options.connection, args);
+    if (!made.ok()) return made.status();
+    std::shared_ptr<grpc::Channel> channel = *std::move(made);
     if (!channel->WaitForConnected(
             absl::ToChronoTime(absl::Now() + options.deadline))) {
       return absl::UnavailableError(
@@ -381,6 +385,13 @@ std::string FormatReport(const LoadOptions& options, const LoadReport& report) {
   if (options.qps > 0) {
     absl::StrAppendFormat(&text, "late starts %d\n", report.late_starts);
   }
+  if (report.requests > report.ok) {
+    const LatencyHistogram& errors = report.error_latency;
+    absl::StrAppendFormat(
+        &text, "errors ms   p50 %.3f  p90 %.3f  p99 %.3f  max %.3f\n",
+        Millis(errors.Percentile(0.5)), Millis(errors.Percentile(0.9)),
+        Millis(errors.Percentile(0.99)), Millis(errors.max()));
+  }
   for (const auto& [code, count] : report.errors) {
     absl::StrAppendFormat(&text, "error       %s %d\n", code, count);
   }
@@ -398,14 +409,18 @@ std::string ReportJson(const LoadOptions& options, const LoadReport& report) {
       "\"duration_seconds\":%g,\"requests\":%d,\"ok\":%d,\"errors\":{%s},"
       "\"late_starts\":%d,\"elapsed_seconds\":%.3f,\"qps\":%.1f,"
       "\"latency_ms\":{\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,\"max\":%.3f,"
-      "\"mean\":%.3f}}\n",
+      "\"mean\":%.3f},\"error_latency_ms\":{\"p50\":%.3f,\"p90\":%.3f,"
+      "\"p99\":%.3f,\"max\":%.3f}}\n",
       JsonString(LoadMethodName(options.method)), JsonString(options.target),
       options.concurrency, options.qps, absl::ToDoubleSeconds(options.duration),
       report.requests, report.ok, absl::StrJoin(errors, ","),
       report.late_starts, absl::ToDoubleSeconds(report.elapsed), report.qps(),
       Millis(latency.Percentile(0.5)), Millis(latency.Percentile(0.9)),
       Millis(latency.Percentile(0.99)), Millis(latency.max()),
-      Millis(latency.mean()));
+      Millis(latency.mean()), Millis(report.error_latency.Percentile(0.5)),
+      Millis(report.error_latency.Percentile(0.9)),
+      Millis(report.error_latency.Percentile(0.99)),
+      Millis(report.error_latency.max()));
 }
 
 }  // namespace shopml::client

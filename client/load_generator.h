@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "client/connection.h"
 #include "client/latency_histogram.h"
 #include "shopml/v1/recommendation_service.pb.h"
 
@@ -87,6 +88,8 @@ struct LoadOptions {
   int channels = 1;
   // Seed of the id choices. Default: 1.
   uint64_t seed = 1;
+  // TLS and token (connection.h). Default: plaintext, no token.
+  ConnectionOptions connection;
 };
 
 struct LoadReport {
@@ -101,6 +104,9 @@ struct LoadReport {
   absl::Duration elapsed;
   // Latencies of the successful calls.
   LatencyHistogram latency;
+  // Latencies of the failed calls (e.g. how fast an overloaded server
+  // refuses).
+  LatencyHistogram error_latency;
 
   // Completed calls per second.
   double qps() const;

@@ -5,9 +5,11 @@
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "client/connection.h"
 #include "client/flags.h"
 #include "client/load_generator.h"
 #include "client/recommend_model.h"
@@ -16,7 +18,7 @@ namespace shopml::client {
 namespace {
 
 std::vector<FlagSpec> LoadFlags() {
-  return {
+  std::vector<FlagSpec> flags = {
       {"target", FlagKind::kValue, "HOST:PORT",
        "server address (default: $SHOPML_TARGET, else 127.0.0.1:50051)"},
       {"method", FlagKind::kValue,
@@ -45,6 +47,8 @@ std::vector<FlagSpec> LoadFlags() {
       {"json", FlagKind::kBool, "", "print the report as one line of JSON"},
       {"help", FlagKind::kBool, "", "print this help"},
   };
+  for (FlagSpec& spec : ConnectionFlags()) flags.push_back(std::move(spec));
+  return flags;
 }
 
 std::string Usage() {
@@ -101,6 +105,10 @@ absl::Status ReadOptions(const ParsedFlags& flags, LoadOptions* options) {
   absl::StatusOr<int> seed = flags.Int("seed", 1);
   if (!seed.ok()) return seed.status();
   options->seed = static_cast<uint64_t>(*seed);
+  absl::StatusOr<ConnectionOptions> connection = ReadConnectionOptions(
+      [&](const std::string&) -> const ParsedFlags& { return flags; });
+  if (!connection.ok()) return connection.status();
+  options->connection = *std::move(connection);
   return absl::OkStatus();
 }
 

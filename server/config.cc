@@ -77,6 +77,26 @@ const std::vector<Setting>& Settings() {
       {"checkpoint_dir", &C::checkpoint_dir,
        "directory StoreService/CreateCheckpoint writes store copies into; "
        "empty disables it"},
+      {"tls_cert_file", &C::tls_cert_file,
+       "PEM certificate chain of the gRPC port; with tls_key_file turns TLS "
+       "on"},
+      {"tls_key_file", &C::tls_key_file, "PEM private key of tls_cert_file"},
+      {"tls_client_ca_file", &C::tls_client_ca_file,
+       "PEM CAs of client certificates; set: every client needs one (mTLS)"},
+      {"auth_tokens_file", &C::auth_tokens_file,
+       "accepted bearer tokens, one SHA-256 hex digest per line; set: ingest "
+       "and model calls need a token"},
+      {"auth_required_for_reads", &C::auth_required_for_reads,
+       "recommendation and forecast calls need a token too"},
+      {"max_inflight_reads", &C::max_inflight_reads,
+       "most Recommend/SimilarItems/Score calls at once; 0 no limit", 0,
+       1000000},
+      {"max_inflight_forecasts", &C::max_inflight_forecasts,
+       "most Forecast calls at once; 0 no limit", 0, 1000000},
+      {"max_inflight_writes", &C::max_inflight_writes,
+       "most ingest, model and store calls at once; 0 no limit", 0, 1000000},
+      {"max_requests_per_second", &C::max_requests_per_second,
+       "calls admitted per second over all services; 0 no limit", 0, 10000000},
   };
   return *kSettings;
 }

@@ -64,6 +64,35 @@ struct ServerConfig {
   // subdirectory per checkpoint; put it on the store's filesystem so the copy
   // is hard links. Empty disables the RPC. Default: empty.
   std::string checkpoint_dir;
+  // TLS on the gRPC port (server/tls_credentials.h): PEM files of the
+  // server's certificate chain and private key; setting both turns TLS on,
+  // setting one alone is a start-up error. Default: empty (plaintext).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // PEM file of the CAs that client certificates must chain to; when set,
+  // every client must present a valid certificate (mutual TLS). Needs TLS.
+  // Default: empty (no client certificates asked for).
+  std::string tls_client_ca_file;
+  // File of accepted bearer tokens, one SHA-256 hex digest per line
+  // (server/token_auth.h). When set, IngestService, ModelService and
+  // StoreService calls need `authorization: Bearer <token>`, and so do
+  // RecommendationService and ForecastService calls when
+  // auth_required_for_reads. Health and reflection never do. Defaults: empty
+  // (no tokens), false.
+  std::string auth_tokens_file;
+  bool auth_required_for_reads = false;
+  // Admission (server/admission.h): most calls executing at once per class;
+  // further calls are refused at once with RESOURCE_EXHAUSTED. 0 means no
+  // limit. Reads are Recommend, SimilarItems and Score; forecasts are
+  // Forecast (a model chosen on the request costs up to forecast_fit_ms of
+  // CPU); writes are the IngestService, ModelService and StoreService calls.
+  // Health is never limited. Defaults: 64, 8, 32.
+  int max_inflight_reads = 64;
+  int max_inflight_forecasts = 8;
+  int max_inflight_writes = 32;
+  // Calls admitted per second over all shopml.v1 services (a token bucket
+  // holding one second's worth); 0 turns the rate limit off. Default: 0.
+  int max_requests_per_second = 0;
 
   // Where each setting's value came from, by setting name: "flag",
   // "env SHOPML_MAX_K", "file <path>:<line>". Settings left at their default

@@ -164,6 +164,10 @@ class Metrics {
   // it (also when the exposer is disabled).
   std::string Scrape() const;
 
+  // The registry behind /metrics, for parts of the server that build their
+  // own families (once, at start-up).
+  prometheus::Registry& registry() { return *registry_; }
+
  private:
   Metrics();
 

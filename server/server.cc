@@ -20,6 +20,7 @@
 #include "server/services/model_service.h"
 #include "server/services/recommendation_service.h"
 #include "server/services/store_service.h"
+#include "server/tls_credentials.h"
 
 namespace shopml::server {
 namespace {
@@ -64,6 +65,8 @@ absl::Status Server::Init() {
   // start-up failure) fails before anything else starts. RocksDB creates the
   // store directory but not its parents; an error creating them resurfaces
   // from Store::Open with the path in it.
+  // The TLS files are checked before anything starts.
+  SHOPML_ASSIGN_OR_RETURN(credentials_, BuildServerCredentials(config_));
   std::error_code ignored;
   std::filesystem::create_directories(config_.store_path, ignored);
   storage::StoreOptions store_options;
@@ -92,8 +95,11 @@ absl::Status Server::Init() {
                      loaded.status().message()));
   }
 
+  SHOPML_ASSIGN_OR_RETURN(
+      gate_, CallGate::Create(config_, TlsEnabled(config_), metrics_.get()));
   context_ = ServiceContext{&config_,      store_.get(),   catalog_.get(),
-                            models_.get(), metrics_.get(), &new_items_};
+                            models_.get(), metrics_.get(), &new_items_,
+                            gate_.get()};
   SHOPML_RETURN_IF_ERROR(BuildGrpcServer());
   if (config_.reload_poll_seconds > 0) {
     models_->StartPolling(absl::Seconds(config_.reload_poll_seconds));
@@ -117,8 +123,11 @@ absl::Status Server::BuildGrpcServer() {
   if (!config_.enable_reflection) {
     builder.SetOption(std::make_unique<DisableReflectionOption>());
   }
-  builder.AddListeningPort(config_.grpc_address,
-                           grpc::InsecureServerCredentials(), &grpc_port_);
+  if (std::shared_ptr<grpc::AuthMetadataProcessor> processor =
+          gate_->Processor()) {
+    credentials_->SetAuthMetadataProcessor(processor);
+  }
+  builder.AddListeningPort(config_.grpc_address, credentials_, &grpc_port_);
   builder.SetMaxReceiveMessageSize(config_.max_message_bytes);
   const std::vector<std::string> service_names = {
       v1::RecommendationService::service_full_name(),

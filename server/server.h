@@ -22,6 +22,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
+#include "server/call_gate.h"
 #include "server/config.h"
 #include "server/metrics.h"
 #include "server/model_manager.h"
@@ -32,10 +33,12 @@ namespace shopml::server {
 
 class Server {
  public:
-  // Starts serving. Errors: the store's (Unavailable when another process
-  // holds its lock, ...), the metrics exposer's, or Unavailable when the gRPC
-  // address cannot be bound. A missing or invalid bundle is not an error: the
-  // server runs NOT_SERVING until ReloadModels (or the poller) loads one.
+  // Starts serving. Errors: the TLS settings' and the token file's (see
+  // tls_credentials.h, token_auth.h), the store's (Unavailable when another
+  // process holds its lock, ...), the metrics exposer's, or Unavailable when
+  // the gRPC address cannot be bound. A missing or invalid bundle is not an
+  // error: the server runs NOT_SERVING until ReloadModels (or the poller) loads
+  // one.
   static absl::StatusOr<std::unique_ptr<Server>> Start(
       const ServerConfig& config);
 
@@ -60,6 +63,7 @@ class Server {
   ItemCatalog* catalog() { return catalog_.get(); }
   ModelManager* models() { return models_.get(); }
   Metrics* metrics() { return metrics_.get(); }
+  CallGate* gate() { return gate_.get(); }
   const ServerConfig& config() const { return config_; }
 
  private:
@@ -78,6 +82,8 @@ class Server {
   std::unique_ptr<ItemCatalog> catalog_;
   NewItemVectors new_items_;
   std::unique_ptr<ModelManager> models_;
+  std::shared_ptr<grpc::ServerCredentials> credentials_;
+  std::unique_ptr<CallGate> gate_;
   ServiceContext context_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> grpc_server_;

@@ -3,6 +3,7 @@
 #ifndef SHOPML_SERVER_SERVICE_CONTEXT_H_
 #define SHOPML_SERVER_SERVICE_CONTEXT_H_
 
+#include "server/call_gate.h"
 #include "server/config.h"
 #include "server/item_catalog.h"
 #include "server/metrics.h"
@@ -19,6 +20,8 @@ struct ServiceContext {
   ModelManager* models = nullptr;
   Metrics* metrics = nullptr;
   NewItemVectors* new_items = nullptr;
+  // Authentication and admission, entered first by every handler.
+  CallGate* gate = nullptr;
 };
 
 }  // namespace shopml::server

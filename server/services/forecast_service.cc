@@ -6,9 +6,9 @@
 #include <string>
 
 #include "core/util/status_macros.h"
+#include "server/call_gate.h"
 #include "server/cancellation.h"
 #include "server/services/forecast_requests.h"
-#include "server/status_util.h"
 
 namespace shopml::server {
 
@@ -21,13 +21,16 @@ ForecastServiceImpl::ForecastServiceImpl(const ServiceContext& ctx)
 grpc::ServerUnaryReactor* ForecastServiceImpl::Forecast(
     grpc::CallbackServerContext* context, const v1::ForecastRequest* request,
     v1::ForecastResponse* response) {
-  RpcScope scope(forecast_rpc_);
-  absl::Status status = AbandonedStatus(*context, "before it started");
-  if (status.ok()) {
-    status = DoForecast(*request, ChoiceDeadline(*context), response);
-  }
-  if (IsAbandoned(status)) ctx_.metrics->RecordCancelledWork();
-  return FinishUnary(context, status, scope);
+  return ctx_.gate->Dispatch(
+      context, CallClass::kForecast, forecast_rpc_,
+      [this, context, request, response] {
+        absl::Status status = AbandonedStatus(*context, "before it started");
+        if (status.ok()) {
+          status = DoForecast(*request, ChoiceDeadline(*context), response);
+        }
+        if (IsAbandoned(status)) ctx_.metrics->RecordCancelledWork();
+        return status;
+      });
 }
 
 absl::Time ForecastServiceImpl::ChoiceDeadline(

@@ -8,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "core/util/status_macros.h"
 #include "server/attribution.h"
+#include "server/call_gate.h"
 #include "server/log.h"
 #include "server/services/ingest_requests.h"
 #include "server/status_util.h"
@@ -86,52 +87,61 @@ absl::StatusOr<storage::WriteResult> IngestServiceImpl::WriteItems(
 grpc::ServerUnaryReactor* IngestServiceImpl::UpsertItems(
     grpc::CallbackServerContext* context, const v1::UpsertItemsRequest* request,
     v1::UpsertItemsResponse* response) {
-  RpcScope scope(upsert_items_rpc_);
-  absl::StatusOr<storage::WriteResult> result =
-      WriteItems(ItemsBatch(*request, context_.config->max_batch, absl::Now()));
-  if (result.ok()) {
-    response->set_upserted(request->items_size());
-    response->set_created(result->items_created);
-  }
-  return FinishUnary(context, result.status(), scope);
+  return context_.gate->Dispatch(
+      context, CallClass::kWrite, upsert_items_rpc_, [this, request, response] {
+        absl::StatusOr<storage::WriteResult> result = WriteItems(
+            ItemsBatch(*request, context_.config->max_batch, absl::Now()));
+        if (result.ok()) {
+          response->set_upserted(request->items_size());
+          response->set_created(result->items_created);
+        }
+        return result.status();
+      });
 }
 
 grpc::ServerUnaryReactor* IngestServiceImpl::UpsertUsers(
     grpc::CallbackServerContext* context, const v1::UpsertUsersRequest* request,
     v1::UpsertUsersResponse* response) {
-  RpcScope scope(upsert_users_rpc_);
-  absl::StatusOr<storage::WriteResult> result =
-      Write(UsersBatch(*request, context_.config->max_batch, absl::Now()));
-  if (result.ok()) {
-    response->set_upserted(request->users_size());
-    response->set_created(result->users_created);
-  }
-  return FinishUnary(context, result.status(), scope);
+  return context_.gate->Dispatch(
+      context, CallClass::kWrite, upsert_users_rpc_, [this, request, response] {
+        absl::StatusOr<storage::WriteResult> result = Write(
+            UsersBatch(*request, context_.config->max_batch, absl::Now()));
+        if (result.ok()) {
+          response->set_upserted(request->users_size());
+          response->set_created(result->users_created);
+        }
+        return result.status();
+      });
 }
 
 grpc::ServerUnaryReactor* IngestServiceImpl::RecordEvents(
     grpc::CallbackServerContext* context,
     const v1::RecordEventsRequest* request,
     v1::RecordEventsResponse* response) {
-  RpcScope scope(record_events_rpc_);
-  absl::StatusOr<storage::WriteResult> result =
-      Write(EventsBatch(*request, context_.config->max_batch, absl::Now()));
-  if (result.ok()) {
-    response->set_recorded(request->events_size());
-    RecordAttribution(*request, context_.metrics);
-    FoldInNewItems(*request);
-  }
-  return FinishUnary(context, result.status(), scope);
+  return context_.gate->Dispatch(
+      context, CallClass::kWrite, record_events_rpc_,
+      [this, request, response] {
+        absl::StatusOr<storage::WriteResult> result = Write(
+            EventsBatch(*request, context_.config->max_batch, absl::Now()));
+        if (result.ok()) {
+          response->set_recorded(request->events_size());
+          RecordAttribution(*request, context_.metrics);
+          FoldInNewItems(*request);
+        }
+        return result.status();
+      });
 }
 
 grpc::ServerUnaryReactor* IngestServiceImpl::RecordSales(
     grpc::CallbackServerContext* context, const v1::RecordSalesRequest* request,
     v1::RecordSalesResponse* response) {
-  RpcScope scope(record_sales_rpc_);
-  absl::StatusOr<storage::WriteResult> result =
-      Write(SalesBatch(*request, context_.config->max_batch));
-  if (result.ok()) response->set_recorded(request->sales_size());
-  return FinishUnary(context, result.status(), scope);
+  return context_.gate->Dispatch(
+      context, CallClass::kWrite, record_sales_rpc_, [this, request, response] {
+        absl::StatusOr<storage::WriteResult> result =
+            Write(SalesBatch(*request, context_.config->max_batch));
+        if (result.ok()) response->set_recorded(request->sales_size());
+        return result.status();
+      });
 }
 
 }  // namespace shopml::server

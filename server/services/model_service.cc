@@ -2,6 +2,7 @@
 
 #include "core/util/status_macros.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/call_gate.h"
 #include "server/status_util.h"
 
 namespace shopml::server {
@@ -27,26 +28,30 @@ grpc::ServerUnaryReactor* ModelServiceImpl::ListModels(
     grpc::CallbackServerContext* context,
     const v1::ListModelsRequest* /*request*/,
     v1::ListModelsResponse* response) {
-  RpcScope scope(list_models_rpc_);
-  // Before the first load the answer is empty, not an error.
-  if (std::shared_ptr<const core::ModelBundle> bundle =
-          context_.models->Current()) {
-    *response = DescribeBundle(*bundle, context_.models->loaded_at());
-  }
-  const ModelManager::LoadError error = context_.models->last_load_error();
-  if (!error.message.empty()) {
-    response->set_last_load_error(error.message);
-    *response->mutable_last_load_error_at() = ToProto(error.at);
-  }
-  return FinishUnary(context, absl::OkStatus(), scope);
+  return context_.gate->Dispatch(
+      context, CallClass::kWrite, list_models_rpc_, [this, response] {
+        // Before the first load the answer is empty, not an error.
+        if (std::shared_ptr<const core::ModelBundle> bundle =
+                context_.models->Current()) {
+          *response = DescribeBundle(*bundle, context_.models->loaded_at());
+        }
+        const ModelManager::LoadError error =
+            context_.models->last_load_error();
+        if (!error.message.empty()) {
+          response->set_last_load_error(error.message);
+          *response->mutable_last_load_error_at() = ToProto(error.at);
+        }
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* ModelServiceImpl::ReloadModels(
     grpc::CallbackServerContext* context,
     const v1::ReloadModelsRequest* request,
     v1::ReloadModelsResponse* response) {
-  RpcScope scope(reload_models_rpc_);
-  return FinishUnary(context, Reload(*request, response), scope);
+  return context_.gate->Dispatch(
+      context, CallClass::kWrite, reload_models_rpc_,
+      [this, request, response] { return Reload(*request, response); });
 }
 
 absl::Status ModelServiceImpl::Reload(const v1::ReloadModelsRequest& request,

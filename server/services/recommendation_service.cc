@@ -3,9 +3,9 @@
 #include <memory>
 
 #include "core/util/status_macros.h"
+#include "server/call_gate.h"
 #include "server/cancellation.h"
 #include "server/services/recommendation_requests.h"
-#include "server/status_util.h"
 #include "server/test_hooks.h"
 
 namespace shopml::server {
@@ -34,36 +34,46 @@ RecommendationServiceImpl::RecommendationServiceImpl(const ServiceContext& ctx)
 grpc::ServerUnaryReactor* RecommendationServiceImpl::Recommend(
     grpc::CallbackServerContext* context, const v1::RecommendRequest* request,
     v1::RecommendResponse* response) {
-  RpcScope scope(recommend_rpc_);
-  absl::Status status = AbandonedStatus(*context, kBeforeStart);
-  if (status.ok()) status = DoRecommend(*context, *request, response);
-  return Finish(context, status, scope);
+  return ctx_.gate->Dispatch(
+      context, CallClass::kRead, recommend_rpc_,
+      [this, context, request, response] {
+        absl::Status status = AbandonedStatus(*context, kBeforeStart);
+        if (status.ok()) status = DoRecommend(*context, *request, response);
+        return CountAbandoned(status);
+      });
 }
 
 grpc::ServerUnaryReactor* RecommendationServiceImpl::SimilarItems(
     grpc::CallbackServerContext* context,
     const v1::SimilarItemsRequest* request,
     v1::SimilarItemsResponse* response) {
-  RpcScope scope(similar_items_rpc_);
-  absl::Status status = AbandonedStatus(*context, kBeforeStart);
-  if (status.ok()) status = DoSimilarItems(*request, response);
-  return Finish(context, status, scope);
+  return ctx_.gate->Dispatch(context, CallClass::kRead, similar_items_rpc_,
+                             [this, context, request, response] {
+                               absl::Status status =
+                                   AbandonedStatus(*context, kBeforeStart);
+                               if (status.ok())
+                                 status = DoSimilarItems(*request, response);
+                               return CountAbandoned(status);
+                             });
 }
 
 grpc::ServerUnaryReactor* RecommendationServiceImpl::Score(
     grpc::CallbackServerContext* context, const v1::ScoreRequest* request,
     v1::ScoreResponse* response) {
-  RpcScope scope(score_rpc_);
-  absl::Status status = AbandonedStatus(*context, kBeforeStart);
-  if (status.ok()) status = DoScore(*request, response);
-  return Finish(context, status, scope);
+  return ctx_.gate->Dispatch(context, CallClass::kRead, score_rpc_,
+                             [this, context, request, response] {
+                               absl::Status status =
+                                   AbandonedStatus(*context, kBeforeStart);
+                               if (status.ok())
+                                 status = DoScore(*request, response);
+                               return CountAbandoned(status);
+                             });
 }
 
-grpc::ServerUnaryReactor* RecommendationServiceImpl::Finish(
-    grpc::CallbackServerContext* context, const absl::Status& status,
-    RpcScope& scope) {
+absl::Status RecommendationServiceImpl::CountAbandoned(
+    const absl::Status& status) {
   if (IsAbandoned(status)) ctx_.metrics->RecordCancelledWork();
-  return FinishUnary(context, status, scope);
+  return status;
 }
 
 absl::Status RecommendationServiceImpl::DoRecommend(

@@ -38,9 +38,9 @@ class RecommendationServiceImpl final
                                   v1::ScoreResponse* response) override;
 
  private:
-  // Finishes the call with `status`, counting abandoned work.
-  grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context,
-                                   const absl::Status& status, RpcScope& scope);
+  // Returns `status`, counting it in shopml_cancelled_work_total when the
+  // call was abandoned.
+  absl::Status CountAbandoned(const absl::Status& status);
   absl::Status DoRecommend(const grpc::CallbackServerContext& context,
                            const v1::RecommendRequest& request,
                            v1::RecommendResponse* response);

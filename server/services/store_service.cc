@@ -7,8 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "core/util/status_macros.h"
+#include "server/call_gate.h"
 #include "server/log.h"
-#include "server/status_util.h"
 
 namespace shopml::server {
 
@@ -36,8 +36,10 @@ grpc::ServerUnaryReactor* StoreServiceImpl::CreateCheckpoint(
     grpc::CallbackServerContext* context,
     const v1::CreateCheckpointRequest* request,
     v1::CreateCheckpointResponse* response) {
-  RpcScope scope(create_checkpoint_rpc_);
-  return FinishUnary(context, Checkpoint(*request, response), scope);
+  // An administrative call: the write class's token requirement and slot.
+  return context_.gate->Dispatch(
+      context, CallClass::kWrite, create_checkpoint_rpc_,
+      [this, request, response] { return Checkpoint(*request, response); });
 }
 
 absl::Status StoreServiceImpl::Checkpoint(

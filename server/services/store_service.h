@@ -18,8 +18,8 @@ namespace shopml::server {
 
 class StoreServiceImpl final : public v1::StoreService::CallbackService {
  public:
-  // REQUIRES: context.config, context.store and context.metrics are set and
-  // outlive the service.
+  // REQUIRES: context.config, context.store, context.metrics and
+  // context.gate are set and outlive the service.
   explicit StoreServiceImpl(const ServiceContext& context);
 
   grpc::ServerUnaryReactor* CreateCheckpoint(

@@ -1,0 +1,45 @@
+// WorkPool: a fixed set of threads that run admitted calls' work in order of
+// arrival. gRPC 1.51 runs callback handlers on a few threads of its own;
+// when the handlers do the work there, calls beyond those threads wait
+// inside gRPC, where no limit can see or refuse them. Handing the work to a
+// pool keeps gRPC's threads free to admit or refuse each new call at once;
+// the admission permits bound what waits here.
+//
+// Thread safety: Schedule may be called from any thread. The destructor runs
+// what is queued, then joins the threads.
+#ifndef SHOPML_SERVER_WORK_POOL_H_
+#define SHOPML_SERVER_WORK_POOL_H_
+
+#include <deque>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/functional/any_invocable.h"
+#include "absl/synchronization/mutex.h"
+
+namespace shopml::server {
+
+class WorkPool {
+ public:
+  // REQUIRES: threads >= 1.
+  explicit WorkPool(int threads);
+  ~WorkPool();
+  WorkPool(const WorkPool&) = delete;
+  WorkPool& operator=(const WorkPool&) = delete;
+
+  void Schedule(absl::AnyInvocable<void() &&> work);
+
+ private:
+  void Loop();
+  bool HasWorkOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  absl::Mutex mu_;
+  std::deque<absl::AnyInvocable<void() &&>> queue_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace shopml::server
+
+#endif  // SHOPML_SERVER_WORK_POOL_H_
