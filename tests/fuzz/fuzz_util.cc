@@ -7,8 +7,19 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/stubs/logging.h"
 
 namespace shopml::fuzz {
+namespace {
+
+// Protobuf logs each string field with invalid UTF-8 it parses, and fuzz inputs
+// hold many: the log would cost more than the parse.
+[[maybe_unused]] const bool kQuietProtobuf = [] {
+  google::protobuf::SetLogHandler(nullptr);
+  return true;
+}();
+
+}  // namespace
 
 SelectedInput Select(const uint8_t* data, size_t size) {
   if (size == 0) return {};
