@@ -10,6 +10,7 @@ PACKAGES=(
   libeigen3-dev librocksdb-dev libabsl-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev libhnswlib-dev
   curl python3 python3-yaml python3-grpcio
+  clang-14 libclang-rt-14-dev
 )
 if [ "${1:-}" = "--bench" ]; then
   PACKAGES+=(python3-numpy python3-xgboost python3-sklearn r-cran-forecast)

@@ -23,6 +23,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "server/item_catalog.h"
+#include "server/validation.h"
 #include "shopml/v1/common.pb.h"
 #include "storage/store.h"
 
@@ -31,8 +32,6 @@ namespace shopml::server {
 // Most entries accepted in ItemFilter.exclude_item_ids and .categories.
 inline constexpr int kMaxExcludedItems = 1000;
 inline constexpr int kMaxFilterCategories = 100;
-// Longest category accepted, in bytes (as Item.category).
-inline constexpr size_t kMaxCategoryBytes = 256;
 
 // InvalidArgument naming the field ("filter.exclude_item_ids[3]: ...") when
 // `filter` breaks the limits documented in common.proto. `field` is the

@@ -43,6 +43,8 @@ std::string FieldPath(absl::string_view field, int index,
 using storage::ValidateId;
 using storage::ValidateOptionalId;
 using storage::ValidateText;
+// Longest category, in bytes: Item.category and ItemFilter.categories.
+using storage::kMaxCategoryBytes;
 
 // `value` in [lo, hi]: "k: must be in [1, 1000], got 0".
 absl::Status ValidateRange(absl::string_view field, int64_t value, int64_t lo,

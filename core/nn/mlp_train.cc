@@ -159,8 +159,9 @@ absl::Status MlpTrainer::RunEpoch(int epoch) {
     const size_t end = std::min(n, start + batch);
     const size_t num_shards = (end - start + kShardRows - 1) / kShardRows;
     const float scale = 1.0f / static_cast<float>(end - start);
+    const int threads = end - start < kMinParallelBatchRows ? 1 : threads_;
     SHOPML_RETURN_IF_ERROR(
-        ParallelFor(num_shards, 1, threads_, [&](size_t first, size_t last) {
+        ParallelFor(num_shards, 1, threads, [&](size_t first, size_t last) {
           for (size_t s = first; s < last; ++s) {
             ShardGradient(s, start + s * kShardRows,
                           std::min(end, start + (s + 1) * kShardRows), scale);

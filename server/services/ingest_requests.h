@@ -10,13 +10,13 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/validation.h"
 #include "shopml/v1/ingest_service.pb.h"
 #include "storage/store.h"
 
 namespace shopml::server {
 
 // Per-entry limits, from the API documentation.
-inline constexpr size_t kMaxCategoryBytes = 256;
 inline constexpr size_t kMaxTitleBytes = 1024;
 inline constexpr size_t kMaxAttributes = 64;
 inline constexpr size_t kMaxAttributeValueBytes = 1024;
