@@ -9,7 +9,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libeigen3-dev librocksdb-dev libabsl-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev libhnswlib-dev
-  curl python3 python3-yaml
+  curl python3 python3-yaml prometheus
 )
 if [ "${1:-}" = "--bench" ]; then
   PACKAGES+=(python3-numpy python3-xgboost python3-sklearn r-cran-forecast)
