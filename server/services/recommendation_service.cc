@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "core/util/status_macros.h"
+#include "server/model_metrics.h"
 #include "server/services/recommendation_requests.h"
 #include "server/status_util.h"
 
@@ -67,6 +68,8 @@ absl::Status RecommendationServiceImpl::DoRecommend(
                           ParseRecommendRequest(request, *ctx_.config));
   SHOPML_ASSIGN_OR_RETURN(std::shared_ptr<const core::ModelBundle> bundle,
                           ctx_.models->RequireCurrent());
+  ModelRequestTimer timer(ctx_.metrics->model(), ModelMethod::kRecommend,
+                          bundle->version());
   SHOPML_ASSIGN_OR_RETURN(*response, recommender_.Recommend(*bundle, query));
   ctx_.metrics->RecordRecommendation(response->model().name());
   if (response->cold_start()) ctx_.metrics->RecordColdStart();
@@ -83,6 +86,8 @@ absl::Status RecommendationServiceImpl::DoSimilarItems(
                           ParseSimilarItemsRequest(request, *ctx_.config));
   SHOPML_ASSIGN_OR_RETURN(std::shared_ptr<const core::ModelBundle> bundle,
                           ctx_.models->RequireCurrent());
+  ModelRequestTimer timer(ctx_.metrics->model(), ModelMethod::kSimilarItems,
+                          bundle->version());
   SHOPML_ASSIGN_OR_RETURN(*response, recommender_.SimilarItems(*bundle, query));
   ctx_.metrics->RecordRecommendation(response->model().name());
   return absl::OkStatus();
@@ -94,6 +99,8 @@ absl::Status RecommendationServiceImpl::DoScore(const v1::ScoreRequest& request,
                           ParseScoreRequest(request, *ctx_.config));
   SHOPML_ASSIGN_OR_RETURN(std::shared_ptr<const core::ModelBundle> bundle,
                           ctx_.models->RequireCurrent());
+  ModelRequestTimer timer(ctx_.metrics->model(), ModelMethod::kScore,
+                          bundle->version());
   SHOPML_ASSIGN_OR_RETURN(*response, scorer_.Score(*bundle, query));
   return absl::OkStatus();
 }
