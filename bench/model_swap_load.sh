@@ -3,8 +3,9 @@
 # server: shopml-load sends Recommend for DURATION while nothing else
 # happens, then for DURATION again while a loop swaps the live bundle every
 # SWAP_EVERY seconds (ModelService/ReloadModels through shopml-cli,
-# alternating between two bundle versions). Prints the two load reports
-# (p50/p90/p99/max, errors) and the reloads' own durations.
+# alternating between two bundle versions), ROUNDS times. Prints each load
+# report (p50/p90/p99/max, errors), the medians per condition and the
+# reloads' own durations.
 #
 #   bench/model_swap_load.sh [DURATION] [SWAP_EVERY]     e.g. 20s 2
 #
@@ -17,14 +18,18 @@
 #   QPS           Recommend calls started per second, open loop, so that a
 #                 stall shows in the percentiles (default 200)
 #   CONCURRENCY   most calls in flight (default 64)
+#   ROUNDS        plain and swapping runs alternate this many times, so a
+#                 burst of load from elsewhere on the machine hits both; the
+#                 summary gives the median over the rounds (default 3)
 #   SERVE_FLAGS   extra flags for `shopml serve`
+#   SHOPML        the server binary (default: $SHOPML_BUILD/server/shopml)
 # The shop is the demo's size (5,000 users, 2,000 items, 500,000 events;
 # `shopml demo-data` defaults, 30 days of sales), trained twice without
 # forecasting models.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${SHOPML_BUILD:-$root/build}"
-shopml="$build/server/shopml"
+shopml="${SHOPML:-$build/server/shopml}"
 cli="$build/client/shopml-cli"
 load="$build/client/shopml-load"
 work="${WORK:-/tmp/shopml-swap-bench}"
@@ -32,6 +37,7 @@ duration="${1:-20s}"
 swap_every="${2:-2}"
 qps="${QPS:-200}"
 concurrency="${CONCURRENCY:-64}"
+rounds="${ROUNDS:-3}"
 mkdir -p "$work"
 
 versions() { ls "$work/models" 2>/dev/null | grep -v '^\.' | sort || true; }
@@ -80,29 +86,53 @@ run_load() {
 "$load" --target="$target" --method=recommend --users=U00000..U04999 \
   --qps="$qps" --concurrency="$concurrency" --duration=3s --json >/dev/null
 
-printf 'plain     '
-run_load
-
 swaps="$work/swaps.txt"
+reports="$work/reports.txt"
 : >"$swaps"
-(
-  next="$v2"
-  while true; do
-    sleep "$swap_every"
-    start=$(date +%s%N)
-    if "$cli" --target="$target" reload --version="$next" >/dev/null 2>&1; then
-      echo "$next $(( ($(date +%s%N) - start) / 1000000 ))" >>"$swaps"
-    else
-      echo "$next failed" >>"$swaps"
-    fi
-    if [ "$next" = "$v2" ]; then next="$v1"; else next="$v2"; fi
-  done
-) &
-swapper=$!
-printf 'swapping  '
-run_load
-kill "$swapper" 2>/dev/null || true
-wait "$swapper" 2>/dev/null || true
+: >"$reports"
+: >"$reports.swapping"
+for round in $(seq "$rounds"); do
+  printf 'round %d plain     ' "$round"
+  run_load | tee -a "$reports"
+  (
+    next="$v2"
+    while true; do
+      sleep "$swap_every"
+      start=$(date +%s%N)
+      if "$cli" --target="$target" reload --version="$next" >/dev/null 2>&1; then
+        echo "$next $(( ($(date +%s%N) - start) / 1000000 ))" >>"$swaps"
+      else
+        echo "$next failed" >>"$swaps"
+      fi
+      if [ "$next" = "$v2" ]; then next="$v1"; else next="$v2"; fi
+    done
+  ) &
+  swapper=$!
+  printf 'round %d swapping  ' "$round"
+  run_load | tee -a "$reports.swapping"
+  kill "$swapper" 2>/dev/null || true
+  wait "$swapper" 2>/dev/null || true
+  # Back to v1 for the next round's plain part.
+  "$cli" --target="$target" reload --version="$v1" >/dev/null
+done
 
+# Median over the rounds of each percentile, and the errors summed.
+summary() {
+  python3 - "$1" "$2" <<'PY'
+import json, statistics, sys
+name, path = sys.argv[1], sys.argv[2]
+runs = [json.loads(line) for line in open(path) if line.strip()]
+med = {p: statistics.median(r["latency_ms"][p] for r in runs)
+       for p in ("p50", "p90", "p99", "max")}
+errors = sum(sum(r["errors"].values()) for r in runs)
+calls = sum(r["requests"] for r in runs)
+print("%-9s median of %d rounds: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, "
+      "max %.1f ms; %d errors in %d calls" % (
+          name, len(runs), med["p50"], med["p90"], med["p99"], med["max"],
+          errors, calls))
+PY
+}
+summary plain "$reports"
+summary swapping "$reports.swapping"
 awk '$2 != "failed" { n++; s += $2; if ($2 > m) m = $2 } $2 == "failed" { f++ }
      END { printf "reloads   %d ok (mean %.0f ms, max %.0f ms as seen by shopml-cli), %d failed\n", n, n ? s / n : 0, m, f }' "$swaps"

@@ -1,5 +1,8 @@
 #include "server/services/model_service.h"
 
+#include <memory>
+#include <utility>
+
 #include "core/util/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/status_util.h"
@@ -40,26 +43,34 @@ grpc::ServerUnaryReactor* ModelServiceImpl::ReloadModels(
     grpc::CallbackServerContext* context,
     const v1::ReloadModelsRequest* request,
     v1::ReloadModelsResponse* response) {
-  RpcScope scope(reload_models_rpc_);
-  return FinishUnary(context, Reload(*request, response), scope);
-}
-
-absl::Status ModelServiceImpl::Reload(const v1::ReloadModelsRequest& request,
-                                      v1::ReloadModelsResponse* response) {
+  auto scope = std::make_shared<RpcScope>(reload_models_rpc_);
   // The version names a directory under models_dir: checking its form keeps
   // requests from reaching outside it.
-  if (!request.version().empty() &&
-      !core::ModelBundle::IsValidVersion(request.version())) {
-    return absl::InvalidArgumentError(
-        "version: must be a bundle version such as 20261128T140312Z (1-128 "
-        "bytes of letters, digits, '.', '_', '-', not starting with '.')");
+  if (!request->version().empty() &&
+      !core::ModelBundle::IsValidVersion(request->version())) {
+    return FinishUnary(
+        context,
+        absl::InvalidArgumentError(
+            "version: must be a bundle version such as 20261128T140312Z (1-128 "
+            "bytes of letters, digits, '.', '_', '-', not starting with '.')"),
+        *scope);
   }
-  SHOPML_ASSIGN_OR_RETURN(ReloadResult result,
-                          context_.models->Reload(request.version()));
-  response->set_previous_version(result.previous_version);
-  response->set_loaded_version(result.loaded_version);
-  response->set_changed(result.changed);
-  return absl::OkStatus();
+  // The load runs on the model manager's background thread, not on this
+  // callback thread (gRPC has few of them), and finishes the call there.
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  context_.models->ReloadAsync(
+      request->version(),
+      [reactor, response, scope](absl::StatusOr<ReloadResult> result) {
+        if (result.ok()) {
+          response->set_previous_version(result->previous_version);
+          response->set_loaded_version(result->loaded_version);
+          response->set_changed(result->changed);
+        }
+        grpc::Status status = ToGrpcStatus(result.status());
+        scope->Finish(status);
+        reactor->Finish(std::move(status));
+      });
+  return reactor;
 }
 
 v1::ListModelsResponse DescribeBundle(const core::ModelBundle& bundle,

@@ -3,7 +3,8 @@
 // through the ModelManager and swaps it in when it verifies.
 //
 // Thread safety: handlers run concurrently on gRPC's callback threads; the
-// ModelManager serialises reloads.
+// ModelManager serialises reloads, which run and finish their call on its
+// background thread.
 #ifndef SHOPML_SERVER_SERVICES_MODEL_SERVICE_H_
 #define SHOPML_SERVER_SERVICES_MODEL_SERVICE_H_
 
@@ -32,9 +33,6 @@ class ModelServiceImpl final : public v1::ModelService::CallbackService {
       v1::ReloadModelsResponse* response) override;
 
  private:
-  absl::Status Reload(const v1::ReloadModelsRequest& request,
-                      v1::ReloadModelsResponse* response);
-
   const ServiceContext context_;
   RpcMetrics* const list_models_rpc_;
   RpcMetrics* const reload_models_rpc_;
