@@ -21,6 +21,9 @@
 #   ROUNDS        plain and swapping runs alternate this many times, so a
 #                 burst of load from elsewhere on the machine hits both; the
 #                 summary gives the median over the rounds (default 3)
+#   RELOADERS     ReloadModels calls made at once at each swap, alternating
+#                 the two versions (default 1; 2 is an operator's reload
+#                 meeting a deploy script's)
 #   SERVE_FLAGS   extra flags for `shopml serve`
 #   SHOPML        the server binary (default: $SHOPML_BUILD/server/shopml)
 # The shop is the demo's size (5,000 users, 2,000 items, 500,000 events;
@@ -38,6 +41,7 @@ swap_every="${2:-2}"
 qps="${QPS:-200}"
 concurrency="${CONCURRENCY:-64}"
 rounds="${ROUNDS:-3}"
+reloaders="${RELOADERS:-1}"
 mkdir -p "$work"
 
 versions() { ls "$work/models" 2>/dev/null | grep -v '^\.' | sort || true; }
@@ -98,12 +102,22 @@ for round in $(seq "$rounds"); do
     next="$v2"
     while true; do
       sleep "$swap_every"
-      start=$(date +%s%N)
-      if "$cli" --target="$target" reload --version="$next" >/dev/null 2>&1; then
-        echo "$next $(( ($(date +%s%N) - start) / 1000000 ))" >>"$swaps"
-      else
-        echo "$next failed" >>"$swaps"
-      fi
+      for r in $(seq "$reloaders"); do
+        version="$next"
+        if [ $(( r % 2 )) -eq 0 ]; then
+          if [ "$next" = "$v2" ]; then version="$v1"; else version="$v2"; fi
+        fi
+        (
+          start=$(date +%s%N)
+          if "$cli" --target="$target" reload --version="$version" \
+            >/dev/null 2>&1; then
+            echo "$version $(( ($(date +%s%N) - start) / 1000000 ))" >>"$swaps"
+          else
+            echo "$version failed" >>"$swaps"
+          fi
+        ) &
+      done
+      wait
       if [ "$next" = "$v2" ]; then next="$v1"; else next="$v2"; fi
     done
   ) &
