@@ -64,6 +64,7 @@ absl::Status ValidateOptions(const LoadOptions& options) {
     return invalid("duration: must be positive");
   }
   if (!(options.qps >= 0)) return invalid("qps: must be >= 0");
+  if (options.requests < 0) return invalid("requests: must be >= 0");
   if (options.users.count < 1) return invalid("users: empty range");
   if (options.items.count < 1) return invalid("items: empty range");
   if (options.k < 1) return invalid("k: must be >= 1");
@@ -97,7 +98,7 @@ class Dispatcher {
     const bool open_loop = options_.qps > 0;
     int64_t started = 0;
     int64_t late = 0;
-    while (true) {
+    while (options_.requests == 0 || started < options_.requests) {
       const absl::Time due = open_loop
                                  ? start + absl::Seconds(started / options_.qps)
                                  : absl::Now();

@@ -66,6 +66,9 @@ struct LoadOptions {
   int concurrency = 8;
   // How long to send for, > 0; outstanding calls then finish. Default: 10s.
   absl::Duration duration = absl::Seconds(10);
+  // Most calls to start; the run ends after this many or at `duration`,
+  // whichever comes first. 0: no limit. Default: 0.
+  int64_t requests = 0;
   // Calls started per second; 0 sends back to back (closed loop). Default: 0.
   double qps = 0;
   // Users of Recommend, Score and RecordEvents, picked uniformly at random.

@@ -28,6 +28,9 @@ std::vector<FlagSpec> LoadFlags() {
        "calls kept in flight (default 8)"},
       {"duration", FlagKind::kValue, "DURATION",
        "how long to send, e.g. 30s (default 10s)"},
+      {"requests", FlagKind::kValue, "N",
+       "stop after N calls (or at --duration, if sooner); 0 no limit "
+       "(default 0)"},
       {"qps", FlagKind::kValue, "R",
        "calls started per second; 0 sends back to back (default 0)"},
       {"users", FlagKind::kValue, "FIRST..LAST",
@@ -102,6 +105,9 @@ absl::Status ReadOptions(const ParsedFlags& flags, LoadOptions* options) {
   absl::StatusOr<double> qps = flags.Double("qps", options->qps);
   if (!qps.ok()) return qps.status();
   options->qps = *qps;
+  absl::StatusOr<int> requests = flags.Int("requests", 0);
+  if (!requests.ok()) return requests.status();
+  options->requests = *requests;
   absl::StatusOr<int> seed = flags.Int("seed", 1);
   if (!seed.ok()) return seed.status();
   options->seed = static_cast<uint64_t>(*seed);

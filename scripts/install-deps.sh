@@ -9,7 +9,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libeigen3-dev librocksdb-dev libabsl-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev libhnswlib-dev
-  curl python3 python3-yaml python3-grpcio
+  curl python3 python3-yaml python3-grpcio prometheus
   clang-14 libclang-rt-14-dev
 )
 if [ "${1:-}" = "--bench" ]; then

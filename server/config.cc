@@ -71,6 +71,8 @@ const std::vector<Setting>& Settings() {
        1000000000},
       {"hnsw_ef", &C::hnsw_ef,
        "HNSW candidate list size; 0 uses the bundle's default", 0, 65536},
+      {"hnsw_recall_queries", &C::hnsw_recall_queries,
+       "queries measuring HNSW recall at bundle load; 0 disables", 0, 100000},
       {"forecast_fit_ms", &C::forecast_fit_ms,
        "longest model choice of a Forecast without a stored model, in ms", 1,
        600000},

@@ -56,6 +56,10 @@ struct ServerConfig {
   // 0.
   int hnsw_min_items = 50000;
   int hnsw_ef = 0;
+  // User vectors of a newly loaded bundle whose HNSW top 10 is compared with
+  // the exact one (shopml_hnsw_recall); 0 turns the measurement off. Only
+  // for bundles with an HNSW graph. Default: 100.
+  int hnsw_recall_queries = 100;
   // Longest time a Forecast may spend choosing a model for a series the
   // bundle stores none for, in milliseconds; the request's own deadline
   // shortens it. Default: 2000.

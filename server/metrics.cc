@@ -23,6 +23,8 @@
 #include "prometheus/registry.h"
 #include "prometheus/text_serializer.h"
 #include "server/attribution.h"
+#include "server/filesystem_metrics.h"
+#include "server/model_metrics.h"
 #include "server/process_metrics.h"
 #include "storage/store.h"
 
@@ -218,8 +220,10 @@ void RpcScope::Finish(const grpc::Status& status) {
 Metrics::Metrics()
     : registry_(std::make_shared<prometheus::Registry>()),
       scrape_time_(std::make_shared<ScrapeTimeCollector>()),
-      process_(std::make_shared<ProcessCollector>()) {
+      process_(std::make_shared<ProcessCollector>()),
+      filesystem_(std::make_shared<FilesystemCollector>()) {
   prometheus::Registry& r = *registry_;
+  model_ = std::make_unique<ModelMetrics>(r);
   started_family_ = &prometheus::BuildCounter()
                          .Name("grpc_server_started_total")
                          .Help("RPCs started on the server.")
@@ -297,9 +301,11 @@ Metrics::Metrics()
                "Ingested events quoting a recommendation id, by the model "
                "that made the recommendation and event type.")
            .Register(r);
-  // Series at 0 from the start, so click-through rates exist before traffic.
+  // Series at 0 from the start, so click-through and fallback rates exist
+  // before traffic.
   for (const char* model : RecommendingModelNames()) {
     recommendations_family_->Add({{"model", model}});
+    fallback_family_->Add({{"model", model}});
     for (const char* type : {"view", "add_to_cart", "purchase", "rating"}) {
       attributed_family_->Add({{"model", model}, {"event_type", type}});
     }
@@ -333,6 +339,7 @@ absl::StatusOr<std::unique_ptr<Metrics>> Metrics::Create(
   metrics->exposer_->RegisterCollectable(metrics->registry_);
   metrics->exposer_->RegisterCollectable(metrics->scrape_time_);
   metrics->exposer_->RegisterCollectable(metrics->process_);
+  metrics->exposer_->RegisterCollectable(metrics->filesystem_);
   const std::vector<int> ports = metrics->exposer_->GetListeningPorts();
   if (ports.empty()) {
     return absl::UnavailableError(
@@ -365,6 +372,7 @@ RpcMetrics* Metrics::Rpc(const std::string& service,
 
 void Metrics::RecordModelLoad(const absl::Status& status,
                               const core::ModelBundle* bundle) {
+  model_->RecordLoad(status, bundle, absl::Now());
   if (!status.ok()) {
     load_error_->Increment();
     return;
@@ -395,6 +403,10 @@ void Metrics::SetStoreStatsSource(std::function<storage::StoreStats()> source) {
   scrape_time_->SetStoreStatsSource(std::move(source));
 }
 
+void Metrics::SetStorePath(std::string path) {
+  filesystem_->SetPath(std::move(path));
+}
+
 void Metrics::RecordRecommendFallback(const std::string& model) {
   // Family::Add returns the existing counter for a known label set.
   fallback_family_->Add({{"model", model}}).Increment();
@@ -418,7 +430,8 @@ std::string Metrics::Scrape() const {
   std::vector<prometheus::MetricFamily> families = registry_->Collect();
   for (const prometheus::Collectable* collectable :
        {static_cast<const prometheus::Collectable*>(scrape_time_.get()),
-        static_cast<const prometheus::Collectable*>(process_.get())}) {
+        static_cast<const prometheus::Collectable*>(process_.get()),
+        static_cast<const prometheus::Collectable*>(filesystem_.get())}) {
     std::vector<prometheus::MetricFamily> more = collectable->Collect();
     families.insert(families.end(), std::make_move_iterator(more.begin()),
                     std::make_move_iterator(more.end()));

@@ -25,6 +25,10 @@
 //   process_cpu_seconds_total, process_resident_memory_bytes,
 //   process_virtual_memory_bytes, process_open_fds, process_max_fds,
 //   process_start_time_seconds                   from /proc, at scrape
+//   shopml_store_filesystem_{size,avail}_bytes   statvfs of the store
+//                                                (server/filesystem_metrics.h)
+//   shopml_ready, shopml_model_last_load_*, shopml_model_request_seconds,
+//   shopml_hnsw_recall                           see server/model_metrics.h
 //
 // Every (service, method) pair gets its started/handled series (handled for
 // all 17 codes) at 0 as soon as Rpc() is called, so rates exist before the
@@ -71,6 +75,8 @@ namespace shopml::server {
 
 class ScrapeTimeCollector;
 class ProcessCollector;
+class FilesystemCollector;
+class ModelMetrics;
 
 // Number of canonical gRPC status codes (OK = 0 .. UNAUTHENTICATED = 16).
 inline constexpr int kNumGrpcCodes = 17;
@@ -133,7 +139,7 @@ class Metrics {
 
   // Outcome of one model bundle load attempt. On success `bundle` is the
   // bundle now serving: the info, trained and loaded gauges switch to it.
-  // `bundle` may be null on failure.
+  // `bundle` may be null on failure. Also records it in model().
   void RecordModelLoad(const absl::Status& status,
                        const core::ModelBundle* bundle);
 
@@ -143,6 +149,13 @@ class Metrics {
   // Source of the store gauges, called at each scrape. Pass nullptr before
   // the store it reads is closed; the gauges then stay at their last values.
   void SetStoreStatsSource(std::function<storage::StoreStats()> source);
+
+  // The directory whose filesystem the shopml_store_filesystem_* gauges
+  // report (the store's); empty stops them.
+  void SetStorePath(std::string path);
+
+  // The per-bundle metrics (server/model_metrics.h). Lives as long as this.
+  ModelMetrics* model() { return model_.get(); }
 
   // A Recommend answer whose `model` ran short and was filled by popularity.
   void RecordRecommendFallback(const std::string& model);
@@ -174,6 +187,8 @@ class Metrics {
   std::shared_ptr<prometheus::Registry> registry_;
   std::shared_ptr<ScrapeTimeCollector> scrape_time_;
   std::shared_ptr<ProcessCollector> process_;
+  std::shared_ptr<FilesystemCollector> filesystem_;
+  std::unique_ptr<ModelMetrics> model_;
   std::unique_ptr<prometheus::Exposer> exposer_;
   std::string host_;  // Of the exposer's address, to wake it at shutdown.
   int port_ = 0;

@@ -18,9 +18,36 @@ absl::Status NoBundleError(const std::string& models_dir) {
 }  // namespace
 
 ModelManager::ModelManager(std::string models_dir, LoadListener listener)
-    : models_dir_(std::move(models_dir)), listener_(std::move(listener)) {}
+    : models_dir_(std::move(models_dir)),
+      listener_(std::move(listener)),
+      worker_(std::make_shared<BackgroundWorker>()) {}
 
-ModelManager::~ModelManager() { StopPolling(); }
+ModelManager::~ModelManager() {
+  StopPolling();
+  // Runs the reloads still queued; bundles released from now on are
+  // destroyed by whoever releases them.
+  worker_->Stop();
+}
+
+std::shared_ptr<const core::ModelBundle> ModelManager::Retiring(
+    std::shared_ptr<const core::ModelBundle> bundle) const {
+  const core::ModelBundle* raw = bundle.get();
+  return std::shared_ptr<const core::ModelBundle>(
+      raw, [worker = worker_,
+            held = std::move(bundle)](const core::ModelBundle*) mutable {
+        // Destroying a bundle frees every model's memory: milliseconds for a
+        // large one, not a cost for the request that let go of it last.
+        auto job = [retired = std::move(held)]() mutable { retired.reset(); };
+        if (!worker->Post(std::move(job))) held.reset();
+      });
+}
+
+void ModelManager::ReloadAsync(
+    const std::string& version,
+    std::function<void(absl::StatusOr<ReloadResult>)> done) {
+  auto job = [this, version, done] { done(Reload(version)); };
+  if (!worker_->Post(job)) job();
+}
 
 std::shared_ptr<const core::ModelBundle> ModelManager::Current() const {
   absl::MutexLock lock(&mu_);
@@ -103,13 +130,15 @@ absl::StatusOr<ReloadResult> ModelManager::LoadAndSwap(
     if (listener_) listener_(status, nullptr);
     return status;
   }
+  const std::shared_ptr<const core::ModelBundle> live =
+      Retiring(*std::move(loaded));
   std::shared_ptr<const core::ModelBundle> previous;
   {
     absl::MutexLock lock(&mu_);
-    previous = std::exchange(current_, *loaded);
+    previous = std::exchange(current_, live);
     loaded_at_ = absl::Now();
   }
-  if (listener_) listener_(absl::OkStatus(), loaded->get());
+  if (listener_) listener_(absl::OkStatus(), live.get());
   // `previous` is released here, outside mu_; readers may still hold it.
   return ReloadResult{previous == nullptr ? "" : previous->version(), version,
                       /*changed=*/true};
@@ -128,6 +157,7 @@ void ModelManager::PollOnce() {
 }
 
 void ModelManager::PollLoop(absl::Duration interval) {
+  LowerCurrentThreadPriority(10);
   absl::MutexLock lock(&poll_mu_);
   while (
       !poll_mu_.AwaitWithTimeout(absl::Condition(&stop_polling_), interval)) {

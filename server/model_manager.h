@@ -8,6 +8,12 @@
 // a load; reloads are serialised by a second mutex. An optional poller thread
 // loads bundles published after the live one.
 //
+// Work that is not a request's stays off the request threads: ReloadAsync
+// loads on a background thread of lower CPU priority (server/
+// background_worker.h), the poller runs at that priority too, and a retired
+// bundle is destroyed on that thread, not by the request that happened to
+// release it last.
+//
 // Thread safety: all methods are safe to call concurrently. Reloads are
 // serialised.
 #ifndef SHOPML_SERVER_MODEL_MANAGER_H_
@@ -23,6 +29,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "core/bundle/bundle.h"
+#include "server/background_worker.h"
 
 namespace shopml::server {
 
@@ -72,6 +79,10 @@ class ModelManager {
   // "bundle <v> failed verification: <cause>" when it fails to load or
   // verify, leaving the live bundle serving.
   absl::StatusOr<ReloadResult> Reload(const std::string& version);
+  // Reload(version) on the background thread; `done` gets its result there.
+  // After the manager began shutting down, runs on the calling thread.
+  void ReloadAsync(const std::string& version,
+                   std::function<void(absl::StatusOr<ReloadResult>)> done);
 
   // Loads the newest bundle that verifies, falling back to older ones when
   // newer ones fail (each failure reported to the listener): what start-up
@@ -91,12 +102,19 @@ class ModelManager {
   // Loads `version` and, when it verifies, makes it live.
   absl::StatusOr<ReloadResult> LoadAndSwap(const std::string& version)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(reload_mu_);
+  // `bundle` behind a pointer whose last release hands it to worker_ to
+  // destroy.
+  std::shared_ptr<const core::ModelBundle> Retiring(
+      std::shared_ptr<const core::ModelBundle> bundle) const;
   void PollOnce();
   void PollLoop(absl::Duration interval);
   std::string CurrentVersion() const;
 
   const std::string models_dir_;
   const LoadListener listener_;
+  // Shared with the deleters of the bundles it loaded (see Retiring), which
+  // may outlive the manager.
+  const std::shared_ptr<BackgroundWorker> worker_;
 
   absl::Mutex reload_mu_ ABSL_ACQUIRED_BEFORE(mu_);
   // Newest version the poller tried and failed to load.

@@ -14,6 +14,7 @@
 #include "grpcpp/impl/server_builder_option.h"
 #include "grpcpp/impl/server_builder_plugin.h"
 #include "server/log.h"
+#include "server/model_metrics.h"
 #include "server/parse_error_interceptor.h"
 #include "server/services/forecast_service.h"
 #include "server/services/ingest_service.h"
@@ -82,6 +83,9 @@ absl::Status Server::Init() {
   SHOPML_ASSIGN_OR_RETURN(metrics_, Metrics::Create(config_.metrics_address));
   metrics_->SetStoreStatsSource(
       [store = store_.get()] { return store->Stats(); });
+  metrics_->SetStorePath(config_.store_path);
+  metrics_->model()->SetRecallProbe(
+      {config_.hnsw_recall_queries, config_.hnsw_ef, /*k=*/10});
 
   models_ = std::make_unique<ModelManager>(
       config_.models_dir,

@@ -20,6 +20,7 @@ namespace {
 constexpr char kUsage[] =
     "Usage: shopml train --store=DIR --models=DIR [--search-budget-seconds=N]\n"
     "                    [--forecast-series=N] [--forecast-threads=N]\n"
+    "                    [--hnsw-min-items=N]\n"
     "Trains a model bundle from the store (opened read-only, so a server may\n"
     "be running on it) and publishes it as <models>/<version>.";
 
@@ -84,6 +85,10 @@ int RunTrainCommand(const std::vector<std::string>& args) {
   flags.Int("forecast-threads", &forecast_threads, 0, 256,
             "Threads choosing forecasting models; 0 (default) the "
             "hardware's.");
+  int64_t hnsw_min_items = options.hnsw_min_items;
+  flags.Int("hnsw-min-items", &hnsw_min_items, -1, 1000000000,
+            "Smallest catalogue given an HNSW graph over the implicit ALS "
+            "item factors; -1 never. Default 50000.");
   if (std::optional<int> exit =
           ParseCommandFlags("train", kUsage, flags, args)) {
     return *exit;
@@ -92,6 +97,7 @@ int RunTrainCommand(const std::vector<std::string>& args) {
   options.forecasts.max_series =
       forecast_series > 0 ? static_cast<int>(forecast_series) : 0;
   options.forecasts.threads = static_cast<int>(forecast_threads);
+  options.hnsw_min_items = hnsw_min_items;
   if (store_path.empty() || models_dir.empty()) {
     return ReportUsageError(
         "train", absl::StrCat(store_path.empty() ? "--store" : "--models",

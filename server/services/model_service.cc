@@ -1,5 +1,9 @@
 #include "server/services/model_service.h"
 
+#include <memory>
+#include <utility>
+
+#include "absl/synchronization/notification.h"
 #include "core/util/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/call_gate.h"
@@ -64,11 +68,20 @@ absl::Status ModelServiceImpl::Reload(const v1::ReloadModelsRequest& request,
         "version: must be a bundle version such as 20261128T140312Z (1-128 "
         "bytes of letters, digits, '.', '_', '-', not starting with '.')");
   }
-  SHOPML_ASSIGN_OR_RETURN(ReloadResult result,
-                          context_.models->Reload(request.version()));
-  response->set_previous_version(result.previous_version);
-  response->set_loaded_version(result.loaded_version);
-  response->set_changed(result.changed);
+  // The load runs on the model manager's background thread, at its lower CPU
+  // priority; this write-pool thread only waits for it.
+  absl::Notification done;
+  absl::StatusOr<ReloadResult> result;
+  context_.models->ReloadAsync(request.version(),
+                               [&](absl::StatusOr<ReloadResult> loaded) {
+                                 result = std::move(loaded);
+                                 done.Notify();
+                               });
+  done.WaitForNotification();
+  SHOPML_RETURN_IF_ERROR(result.status());
+  response->set_previous_version(result->previous_version);
+  response->set_loaded_version(result->loaded_version);
+  response->set_changed(result->changed);
   return absl::OkStatus();
 }
 

@@ -2,8 +2,9 @@
 // bundle from its manifest; ReloadModels loads a bundle beside the live one
 // through the ModelManager and swaps it in when it verifies.
 //
-// Thread safety: handlers run concurrently on gRPC's callback threads; the
-// ModelManager serialises reloads.
+// Thread safety: handlers run concurrently on the write class's work pool
+// (server/call_gate.h); the ModelManager serialises reloads, which run on its
+// background thread while the handler waits.
 #ifndef SHOPML_SERVER_SERVICES_MODEL_SERVICE_H_
 #define SHOPML_SERVER_SERVICES_MODEL_SERVICE_H_
 
@@ -32,6 +33,7 @@ class ModelServiceImpl final : public v1::ModelService::CallbackService {
       v1::ReloadModelsResponse* response) override;
 
  private:
+  // Validates the request, then waits for the ModelManager's background load.
   absl::Status Reload(const v1::ReloadModelsRequest& request,
                       v1::ReloadModelsResponse* response);
 

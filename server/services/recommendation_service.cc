@@ -5,6 +5,7 @@
 #include "core/util/status_macros.h"
 #include "server/call_gate.h"
 #include "server/cancellation.h"
+#include "server/model_metrics.h"
 #include "server/services/recommendation_requests.h"
 #include "server/test_hooks.h"
 
@@ -87,6 +88,8 @@ absl::Status RecommendationServiceImpl::DoRecommend(
       delay > absl::ZeroDuration()) {
     SHOPML_RETURN_IF_ERROR(WaitUnlessAbandoned(context, delay));
   }
+  ModelRequestTimer timer(ctx_.metrics->model(), ModelMethod::kRecommend,
+                          bundle->version());
   SHOPML_ASSIGN_OR_RETURN(*response, recommender_.Recommend(*bundle, query));
   ctx_.metrics->RecordRecommendation(response->model().name());
   if (response->cold_start()) ctx_.metrics->RecordColdStart();
@@ -103,6 +106,8 @@ absl::Status RecommendationServiceImpl::DoSimilarItems(
                           ParseSimilarItemsRequest(request, *ctx_.config));
   SHOPML_ASSIGN_OR_RETURN(std::shared_ptr<const core::ModelBundle> bundle,
                           ctx_.models->RequireCurrent());
+  ModelRequestTimer timer(ctx_.metrics->model(), ModelMethod::kSimilarItems,
+                          bundle->version());
   SHOPML_ASSIGN_OR_RETURN(*response, recommender_.SimilarItems(*bundle, query));
   ctx_.metrics->RecordRecommendation(response->model().name());
   return absl::OkStatus();
@@ -114,6 +119,8 @@ absl::Status RecommendationServiceImpl::DoScore(const v1::ScoreRequest& request,
                           ParseScoreRequest(request, *ctx_.config));
   SHOPML_ASSIGN_OR_RETURN(std::shared_ptr<const core::ModelBundle> bundle,
                           ctx_.models->RequireCurrent());
+  ModelRequestTimer timer(ctx_.metrics->model(), ModelMethod::kScore,
+                          bundle->version());
   SHOPML_ASSIGN_OR_RETURN(*response, scorer_.Score(*bundle, query));
   return absl::OkStatus();
 }

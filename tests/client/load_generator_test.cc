@@ -138,6 +138,17 @@ TEST_F(LoadAgainstServerTest, OpenLoopKeepsToTheRate) {
   EXPECT_EQ(report.ok, report.requests);
 }
 
+TEST_F(LoadAgainstServerTest, StopsAfterTheRequestedNumberOfCalls) {
+  LoadOptions options = Options(LoadMethod::kRecommend);
+  options.requests = 37;
+  options.duration = absl::Seconds(30);
+  const absl::Time start = absl::Now();
+  ASSERT_OK_AND_ASSIGN(LoadReport report, RunLoad(options));
+  EXPECT_EQ(report.requests, 37);
+  EXPECT_EQ(report.ok, 37);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(20));
+}
+
 TEST_F(LoadAgainstServerTest, CountsErrorsByCode) {
   LoadOptions options = Options(LoadMethod::kForecast);
   options.items = {"no-such-series-", 2, 0, 10};

@@ -54,8 +54,20 @@ SERVER_METRICS = {
     "process_resident_memory_bytes",
     "process_open_fds",
     "process_start_time_seconds",
+    "process_virtual_memory_bytes",
+    "process_max_fds",
+    "shopml_recommendations_total",
+    "shopml_attributed_events_total",
+    "shopml_store_filesystem_size_bytes",
+    "shopml_store_filesystem_avail_bytes",
+    "shopml_ready",
+    "shopml_model_last_load_success",
+    "shopml_model_last_load_timestamp_seconds",
+    "shopml_model_request_seconds",
+    "shopml_hnsw_recall",
 }
-HISTOGRAMS = {"grpc_server_handling_seconds", "shopml_store_write_seconds"}
+HISTOGRAMS = {"grpc_server_handling_seconds", "shopml_store_write_seconds",
+              "shopml_model_request_seconds"}
 # Series Prometheus itself attaches to every target.
 PROMETHEUS_METRICS = {"up"}
 
@@ -82,6 +94,11 @@ REQUIRED_ALERTS = {
     "ModelBundleStale": {"shopml_model_bundle_age_seconds"},
     "StoreWriteErrors": {"shopml_store_write_errors_total"},
     "ModelLoadFailures": {"shopml_model_load_total"},
+    "ShopmlNotReady": {"shopml_ready"},
+    "ModelReloadFailing": {"shopml_model_last_load_success"},
+    "StoreDiskFull": {"shopml_store_filesystem_size_bytes",
+                      "shopml_store_filesystem_avail_bytes"},
+    "HnswRecallLow": {"shopml_hnsw_recall"},
 }
 DASHBOARD_METRICS = {
     "grpc_server_handled_total",
@@ -90,6 +107,12 @@ DASHBOARD_METRICS = {
     "shopml_model_bundle_age_seconds",
     "shopml_store_bytes",
     "shopml_store_write_seconds",
+    "shopml_model_last_load_success",
+    "shopml_model_request_seconds",
+    "shopml_hnsw_recall",
+    "shopml_store_filesystem_avail_bytes",
+    "shopml_recommendations_total",
+    "shopml_attributed_events_total",
 }
 
 PROMQL_WORDS = {
@@ -126,6 +149,15 @@ def metric_names(expr):
                 name = base
         names.add(name)
     return names
+
+
+def markdown_anchors(text):
+    """The anchors GitHub gives the headings of a Markdown text."""
+    anchors = set()
+    for heading in re.findall(r"^#+ (.+)$", text, re.M):
+        slug = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+        anchors.add(slug.replace(" ", "-"))
+    return anchors
 
 
 def read(path):
@@ -361,6 +393,15 @@ class PrometheusTest(unittest.TestCase):
             self.assertIn(rule["labels"]["severity"], ("warning", "critical"),
                           name)
             self.assertTrue(rule["annotations"]["summary"], name)
+
+    def test_alerts_link_their_runbook_section(self):
+        anchors = markdown_anchors(read("docs/operations.md"))
+        for name, rule in self.alerts.items():
+            url = rule["annotations"].get("runbook_url", "")
+            path, _, anchor = url.partition("#")
+            self.assertEqual(path, "docs/operations.md", name)
+            self.assertEqual(anchor, name.lower(), name)
+            self.assertIn(anchor, anchors, name)
 
     def test_alert_metrics_are_exported_by_the_server(self):
         for name, rule in self.alerts.items():

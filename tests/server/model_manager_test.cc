@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "core/bundle/bundle.h"
 #include "gmock/gmock.h"
@@ -145,6 +146,40 @@ TEST_F(ModelManagerTest, ReaderKeepsItsBundleAcrossASwap) {
   EXPECT_EQ(reader->version(), kV1);
   EXPECT_GT(reader->popularity.num_items(), 0u);
   EXPECT_EQ(LiveVersion(), kV2);
+}
+
+TEST_F(ModelManagerTest, ReloadAsyncLoadsOffTheCallingThread) {
+  ASSERT_OK(PublishTestBundle(models_dir(), kV1));
+  const std::thread::id caller = std::this_thread::get_id();
+  absl::Notification done;
+  std::thread::id ran_on;
+  absl::StatusOr<ReloadResult> result;
+  manager_.ReloadAsync("", [&](absl::StatusOr<ReloadResult> r) {
+    ran_on = std::this_thread::get_id();
+    result = std::move(r);
+    done.Notify();
+  });
+  ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(30)));
+  ASSERT_OK(result.status());
+  EXPECT_EQ(result->loaded_version, kV1);
+  EXPECT_TRUE(result->changed);
+  EXPECT_NE(ran_on, caller);
+  EXPECT_EQ(LiveVersion(), kV1);
+}
+
+TEST_F(ModelManagerTest, RetiredBundleOutlivesTheManagerWhileHeld) {
+  ASSERT_OK(PublishTestBundle(models_dir(), kV1));
+  std::shared_ptr<const core::ModelBundle> reader;
+  {
+    ModelManager manager(models_dir());
+    ASSERT_OK(manager.Reload("").status());
+    reader = manager.Current();
+  }
+  // The manager and its background thread are gone; the bundle is intact
+  // and released here, on this thread.
+  EXPECT_EQ(reader->version(), kV1);
+  EXPECT_GT(reader->popularity.num_items(), 0u);
+  reader.reset();
 }
 
 TEST_F(ModelManagerTest, StartupSkipsCorruptNewestForAnOlderValidBundle) {
