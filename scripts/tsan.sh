@@ -23,7 +23,8 @@ cmake -S "$root" -B "$build" -G Ninja "${compilers[@]}" \
 # Only the concurrency tests (the binaries whose tests carry LABEL
 # concurrency in tests/*/CMakeLists.txt), what they run and the preload
 # library.
-tests=(concurrency_test model_manager_test ingest_test shutdown_test
+tests=(concurrency_test model_manager_test ingest_test shutdown_test checkpoint_test
+  hot_swap_test admission_test
   item_catalog_test store_test)
 ninja -C "$build" -j"$jobs" shopml shopml_absl_sync_tsan "${tests[@]}"
 

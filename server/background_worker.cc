@@ -27,9 +27,12 @@ BackgroundWorker::BackgroundWorker(int nice_increment)
 BackgroundWorker::~BackgroundWorker() { Stop(); }
 
 bool BackgroundWorker::Post(std::function<void()> job) {
-  absl::MutexLock lock(&mu_);
-  if (stopping_) return false;
-  jobs_.push_back(std::move(job));
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return false;
+    jobs_.push_back(std::move(job));
+  }
+  wake_.Signal();
   return true;
 }
 
@@ -38,6 +41,7 @@ void BackgroundWorker::Stop() {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
+  wake_.SignalAll();
   if (!thread_.joinable()) return;
   // A job stopping its own worker: the loop ends after the job returns and
   // the destructor joins it.
@@ -50,11 +54,9 @@ void BackgroundWorker::Loop() {
     std::function<void()> job;
     {
       absl::MutexLock lock(&mu_);
-      mu_.Await(absl::Condition(
-          +[](BackgroundWorker* w) ABSL_EXCLUSIVE_LOCKS_REQUIRED(w->mu_) {
-            return w->stopping_ || !w->jobs_.empty();
-          },
-          this));
+      // A CondVar loop rather than Mutex::Await, as in WorkPool::Loop: the
+      // predicate runs under the lock where ThreadSanitizer sees it.
+      while (!stopping_ && jobs_.empty()) wake_.Wait(&mu_);
       if (jobs_.empty()) return;  // Stopping, and nothing left to run.
       job = std::move(jobs_.front());
       jobs_.pop_front();

@@ -43,6 +43,7 @@ class BackgroundWorker {
   void Loop();
 
   absl::Mutex mu_;
+  absl::CondVar wake_;  // Signalled on a new job and on stopping.
   std::deque<std::function<void()>> jobs_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;

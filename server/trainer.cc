@@ -20,6 +20,7 @@
 #include "core/eval/time_split.h"
 #include "core/index/exact_index.h"
 #include "core/index/hnsw_index.h"
+#include "core/index/hnsw_recall.h"
 #include "core/index/hnsw_tuning.h"
 #include "core/util/status_macros.h"
 #include "server/history.h"
@@ -215,29 +216,13 @@ absl::StatusOr<Chosen> ChooseHyperparameters(const core::TimeSplit& split,
   return chosen;
 }
 
-// Up to `count` evenly spaced rows of `vectors` that are not all zero.
-core::RowMatrixXf SampleNonZeroRows(const core::RowMatrixXf& vectors,
-                                    int64_t count) {
-  std::vector<int64_t> rows;
-  for (int64_t r = 0; r < vectors.rows(); ++r) {
-    if (vectors.row(r).squaredNorm() > 0) rows.push_back(r);
-  }
-  const int64_t n = std::min<int64_t>(count, static_cast<int64_t>(rows.size()));
-  core::RowMatrixXf sample(n, vectors.cols());
-  for (int64_t i = 0; i < n; ++i) {
-    sample.row(i) =
-        vectors.row(rows[i * static_cast<int64_t>(rows.size()) / n]);
-  }
-  return sample;
-}
-
 // Sets the graph's ef_search to the smallest that reaches the target recall
 // on the trained users' vectors, and records the measurement.
 absl::Status TuneHnsw(const TrainerOptions& options,
                       const core::ImplicitAls& als, core::HnswIndex& index,
                       ModelInfo& info) {
   const core::RowMatrixXf queries =
-      SampleNonZeroRows(als.user_factors(), kHnswTuningQueries);
+      core::SampleNonZeroRows(als.user_factors(), kHnswTuningQueries);
   if (queries.rows() == 0) return absl::OkStatus();
   SHOPML_ASSIGN_OR_RETURN(std::unique_ptr<core::ExactIndex> exact,
                           core::ExactIndex::Build(als.item_factors()));

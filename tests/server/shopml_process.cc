@@ -155,7 +155,12 @@ absl::StatusOr<std::unique_ptr<ShopmlProcess>> ShopmlProcess::Serve(
     auto ready = [&]() ABSL_SHARED_LOCKS_REQUIRED(process->mu_) {
       return process->eof_ || ParseBanner(process->stderr_).has_value();
     };
-    process->mu_.AwaitWithTimeout(absl::Condition(&ready), timeout);
+    // A CondVar loop, not Mutex::AwaitWithTimeout, so that ThreadSanitizer
+    // sees the predicate run under the lock (see server/work_pool.cc).
+    const absl::Time deadline = absl::Now() + timeout;
+    while (!ready() &&
+           !process->changed_.WaitWithDeadline(&process->mu_, deadline)) {
+    }
     text = process->stderr_;
     exited = process->eof_;
   }
@@ -181,6 +186,7 @@ void ShopmlProcess::ReadStderr() {
     const ssize_t n = read(stderr_fd_, buffer, sizeof(buffer));
     if (n < 0 && errno == EINTR) continue;
     absl::MutexLock lock(&mu_);
+    changed_.SignalAll();
     if (n <= 0) {
       eof_ = true;
       return;

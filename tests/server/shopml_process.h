@@ -61,6 +61,7 @@ class ShopmlProcess {
   int metrics_port_ = 0;
   std::thread reader_;
   mutable absl::Mutex mu_;
+  absl::CondVar changed_;  // Signalled when stderr_ or eof_ change.
   std::string stderr_ ABSL_GUARDED_BY(mu_);
   bool eof_ ABSL_GUARDED_BY(mu_) = false;
 };
