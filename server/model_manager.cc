@@ -159,8 +159,15 @@ void ModelManager::PollOnce() {
 void ModelManager::PollLoop(absl::Duration interval) {
   LowerCurrentThreadPriority(10);
   absl::MutexLock lock(&poll_mu_);
-  while (
-      !poll_mu_.AwaitWithTimeout(absl::Condition(&stop_polling_), interval)) {
+  while (true) {
+    // A CondVar wait rather than Mutex::AwaitWithTimeout, so that
+    // ThreadSanitizer sees stop_polling_ read under the lock (see
+    // server/work_pool.cc).
+    const absl::Time next_poll = absl::Now() + interval;
+    while (!stop_polling_ &&
+           !poll_wake_.WaitWithDeadline(&poll_mu_, next_poll)) {
+    }
+    if (stop_polling_) return;
     poll_mu_.Unlock();
     PollOnce();
     poll_mu_.Lock();
@@ -181,6 +188,7 @@ void ModelManager::StopPolling() {
     absl::MutexLock lock(&poll_mu_);
     stop_polling_ = true;
   }
+  poll_wake_.SignalAll();
   poller_.join();
 }
 

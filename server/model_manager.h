@@ -126,6 +126,7 @@ class ModelManager {
   LoadError last_error_ ABSL_GUARDED_BY(mu_);
 
   absl::Mutex poll_mu_;
+  absl::CondVar poll_wake_;  // Signalled by StopPolling.
   bool stop_polling_ ABSL_GUARDED_BY(poll_mu_) = false;
   std::thread poller_;
 };
