@@ -20,6 +20,13 @@ absl::Status CheckArguments(const HnswIndex& hnsw, const ExactIndex& exact,
                             const RowMatrixXf& queries, int k, int ef) {
   if (k < 1) return absl::InvalidArgumentError("k: must be >= 1");
   if (ef < 0) return absl::InvalidArgumentError("ef: must be >= 0");
+  return CheckRecallQueries(hnsw, exact, queries);
+}
+
+}  // namespace
+
+absl::Status CheckRecallQueries(const HnswIndex& hnsw, const ExactIndex& exact,
+                                const RowMatrixXf& queries) {
   if (queries.rows() == 0 || queries.cols() != hnsw.dim()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "queries: need at least one row of ", hnsw.dim(), " values"));
@@ -30,8 +37,6 @@ absl::Status CheckArguments(const HnswIndex& hnsw, const ExactIndex& exact,
   }
   return absl::OkStatus();
 }
-
-}  // namespace
 
 absl::StatusOr<double> HnswRecall(const HnswIndex& hnsw,
                                   const ExactIndex& exact,

@@ -30,6 +30,12 @@ absl::StatusOr<double> HnswRecall(const HnswIndex& hnsw,
                                   const ExactIndex& exact,
                                   const RowMatrixXf& queries, int k, int ef);
 
+// InvalidArgument "queries: ..." unless `queries` has rows of the graph's
+// dimension, "exact: ..." unless both indexes hold the same number of items
+// of that dimension. Shared by HnswRecall and TuneEfSearch.
+absl::Status CheckRecallQueries(const HnswIndex& hnsw, const ExactIndex& exact,
+                                const RowMatrixXf& queries);
+
 // Up to `count` rows of `vectors` that are not all zero, evenly spaced over
 // those rows (in order): a query sample that spans the whole matrix.
 RowMatrixXf SampleNonZeroRows(const RowMatrixXf& vectors, int64_t count);

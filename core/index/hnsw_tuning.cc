@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
+#include "core/index/hnsw_recall.h"
 #include "core/util/status_macros.h"
 
 namespace shopml::core {
@@ -27,15 +28,7 @@ absl::Status CheckArguments(const HnswIndex& hnsw, const ExactIndex& exact,
     return absl::InvalidArgumentError(
         absl::StrCat("target_recall: must be in (0, 1], got ", target_recall));
   }
-  if (queries.rows() == 0 || queries.cols() != hnsw.dim()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "queries: need at least one row of ", hnsw.dim(), " values"));
-  }
-  if (exact.num_items() != hnsw.num_items() || exact.dim() != hnsw.dim()) {
-    return absl::InvalidArgumentError(
-        "exact: must index the same vectors as hnsw");
-  }
-  return absl::OkStatus();
+  return CheckRecallQueries(hnsw, exact, queries);
 }
 
 }  // namespace
