@@ -40,8 +40,12 @@ struct ServerConfig {
   // Seconds between checks of models_dir for a newer bundle; 0 disables.
   // Default: 0.
   int reload_poll_seconds = 0;
-  // Longest wait for in-flight RPCs on SIGTERM before cancelling them.
-  // Default: 10.
+  // Seconds between SIGTERM turning health NOT_SERVING and the listeners
+  // closing: calls keep being served while load balancers and health-checking
+  // clients move away. Default: 0.
+  int drain_delay_seconds = 0;
+  // Longest wait for in-flight RPCs on SIGTERM, once the listeners have
+  // closed, before cancelling them. Default: 10.
   int drain_timeout_seconds = 10;
   // Serve gRPC server reflection. Default: true.
   bool enable_reflection = true;

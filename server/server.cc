@@ -185,16 +185,19 @@ void Server::UpdateHealth() {
   }
 }
 
+void Server::StopServingHealth() {
+  absl::MutexLock lock(&health_mu_);
+  if (health_frozen_) return;
+  health_frozen_ = true;
+  // Turns every name NOT_SERVING and ignores later updates.
+  if (health_ != nullptr) health_->Shutdown();
+}
+
 void Server::Shutdown(absl::Duration drain) {
   absl::MutexLock shutdown_lock(&shutdown_mu_);
   if (shut_down_) return;
   shut_down_ = true;
-  {
-    absl::MutexLock lock(&health_mu_);
-    health_frozen_ = true;
-    // Turns every name NOT_SERVING and ignores later updates.
-    if (health_ != nullptr) health_->Shutdown();
-  }
+  StopServingHealth();
   if (models_ != nullptr) models_->StopPolling();
   if (grpc_server_ != nullptr) {
     grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + drain));

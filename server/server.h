@@ -52,6 +52,9 @@ class Server {
   // 0 when metrics are disabled.
   int metrics_port() const { return metrics_->port(); }
 
+  // Every health name NOT_SERVING from now on, while calls keep being served:
+  // the start of a shutdown, before the listeners close.
+  void StopServingHealth();
   // Health NOT_SERVING, then stops accepting calls and waits up to `drain`
   // for in-flight ones (cancelling any left), then closes the store.
   void Shutdown(absl::Duration drain);

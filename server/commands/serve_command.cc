@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
 #include "server/commands/command_util.h"
 #include "server/config.h"
 #include "server/log.h"
@@ -66,10 +67,18 @@ int RunServeCommand(const std::vector<std::string>& args) {
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
+  const char* const received = signal_number == SIGTERM ? "SIGTERM" : "SIGINT";
+  if (config->drain_delay_seconds > 0) {
+    (*server)->StopServingHealth();
+    Log(LogLevel::kInfo, absl::StrCat("received ", received,
+                                      "; health NOT_SERVING, serving for ",
+                                      config->drain_delay_seconds, " s more"));
+    absl::SleepFor(absl::Seconds(config->drain_delay_seconds));
+  }
   Log(LogLevel::kInfo,
-      absl::StrCat("received ", signal_number == SIGTERM ? "SIGTERM" : "SIGINT",
-                   "; draining for up to ", config->drain_timeout_seconds,
-                   " s"));
+      absl::StrCat("received ", received,
+                   "; closing the listeners, draining for up to ",
+                   config->drain_timeout_seconds, " s"));
   (*server)->Shutdown(absl::Seconds(config->drain_timeout_seconds));
   return kExitOk;
 }

@@ -1,6 +1,7 @@
 // `shopml serve [--name=value ...]`: runs the server until SIGTERM or SIGINT,
-// then drains in-flight calls (health NOT_SERVING, up to drain_timeout_seconds)
-// and exits 0. Once listening it prints the bound addresses to stderr:
+// then drains: health NOT_SERVING, calls still served for drain_delay_seconds,
+// then the listeners close and in-flight calls get up to drain_timeout_seconds;
+// exits 0. Once listening it prints the bound addresses to stderr:
 //
 //   shopml serving gRPC on 127.0.0.1:50051, metrics on
 //   http://127.0.0.1:9464/metrics

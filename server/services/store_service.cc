@@ -3,29 +3,14 @@
 #include <filesystem>
 #include <string>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "core/util/status_macros.h"
 #include "server/call_gate.h"
 #include "server/log.h"
+#include "server/services/store_requests.h"
 
 namespace shopml::server {
-
-bool IsValidCheckpointName(absl::string_view name) {
-  if (name.empty() || name.size() > 64 || name.front() == '.') return false;
-  for (char c : name) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' &&
-        c != '_' && c != '-') {
-      return false;
-    }
-  }
-  return true;
-}
-
-std::string DefaultCheckpointName(absl::Time time) {
-  return absl::FormatTime("%Y%m%dT%H%M%SZ", time, absl::UTCTimeZone());
-}
 
 StoreServiceImpl::StoreServiceImpl(const ServiceContext& context)
     : context_(context),
@@ -51,13 +36,8 @@ absl::Status StoreServiceImpl::Checkpoint(
         "checkpoints are disabled: the server has no checkpoint_dir");
   }
   const absl::Time start = absl::Now();
-  const std::string name =
-      request.name().empty() ? DefaultCheckpointName(start) : request.name();
-  if (!IsValidCheckpointName(name)) {
-    return absl::InvalidArgumentError(
-        "name: must be 1-64 bytes of letters, digits, '.', '_', '-', not "
-        "starting with '.'");
-  }
+  SHOPML_ASSIGN_OR_RETURN(const std::string name,
+                          CheckpointName(request, start));
   std::error_code ignored;
   std::filesystem::create_directories(root, ignored);
   const std::string path = (std::filesystem::path(root) / name).string();

@@ -35,13 +35,6 @@ class StoreServiceImpl final : public v1::StoreService::CallbackService {
   RpcMetrics* const create_checkpoint_rpc_;
 };
 
-// Whether `name` may name a checkpoint directory: 1-64 bytes of letters,
-// digits, '.', '_', '-', not starting with '.'.
-bool IsValidCheckpointName(absl::string_view name);
-
-// The default checkpoint name for `time`: "20261202T140312Z" (UTC).
-std::string DefaultCheckpointName(absl::Time time);
-
 }  // namespace shopml::server
 
 #endif  // SHOPML_SERVER_SERVICES_STORE_SERVICE_H_

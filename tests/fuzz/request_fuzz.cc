@@ -15,10 +15,12 @@
 #include "server/services/forecast_requests.h"
 #include "server/services/ingest_requests.h"
 #include "server/services/recommendation_requests.h"
+#include "server/services/store_requests.h"
 #include "shopml/v1/forecast_service.pb.h"
 #include "shopml/v1/ingest_service.pb.h"
 #include "shopml/v1/model_service.pb.h"
 #include "shopml/v1/recommendation_service.pb.h"
+#include "shopml/v1/store_service.pb.h"
 #include "tests/fuzz/batch_checks.h"
 #include "tests/fuzz/fuzz_util.h"
 #include "tests/fuzz/request_kinds.h"
@@ -72,6 +74,20 @@ void ValidateReload(absl::string_view bytes) {
         "an accepted version must name one plain directory");
 }
 
+// StoreService/CreateCheckpoint names a directory under checkpoint_dir: an
+// accepted name must never reach outside it.
+void ValidateCheckpoint(absl::string_view bytes) {
+  v1::CreateCheckpointRequest request;
+  if (!Parse(bytes, request)) return;
+  const absl::StatusOr<std::string> name =
+      server::CheckpointName(request, kNow);
+  if (!Accepted(name)) return;
+  Check(!name->empty() && *name != "." && *name != ".." &&
+            name->find('/') == std::string::npos &&
+            name->find('\0') == std::string::npos && (*name)[0] != '.',
+        "an accepted checkpoint name must name one plain directory");
+}
+
 void ValidateRequest(Rpc rpc, absl::string_view bytes) {
   static const server::ServerConfig* const kConfig = new server::ServerConfig;
   const server::ServerConfig& config = *kConfig;
@@ -117,6 +133,8 @@ void ValidateRequest(Rpc rpc, absl::string_view bytes) {
       Parse(bytes, request);
       return;
     }
+    case Rpc::kCreateCheckpoint:
+      return ValidateCheckpoint(bytes);
   }
 }
 

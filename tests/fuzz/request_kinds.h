@@ -18,8 +18,9 @@ enum class Rpc : uint8_t {
   kRecordSales,
   kReloadModels,
   kListModels,
+  kCreateCheckpoint,
 };
-inline constexpr int kNumRpcs = 10;
+inline constexpr int kNumRpcs = 11;
 
 }  // namespace shopml::fuzz
 

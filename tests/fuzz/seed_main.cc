@@ -21,6 +21,7 @@
 #include "shopml/v1/ingest_service.pb.h"
 #include "shopml/v1/model_service.pb.h"
 #include "shopml/v1/recommendation_service.pb.h"
+#include "shopml/v1/store_service.pb.h"
 #include "tests/fuzz/model_file_kinds.h"
 #include "tests/fuzz/request_kinds.h"
 
@@ -103,6 +104,8 @@ bool WriteRequests(const fs::path& dir) {
   sale->set_quantity(3);
   v1::ReloadModelsRequest reload;
   reload.set_version("20261128T140312Z");
+  v1::CreateCheckpointRequest checkpoint;
+  checkpoint.set_name("before-upgrade-1.2");
   return WriteRequest(dir, Rpc::kRecommend, "recommend", recommend) &&
          WriteRequest(dir, Rpc::kSimilarItems, "similar_items", similar) &&
          WriteRequest(dir, Rpc::kScore, "score", score) &&
@@ -113,7 +116,9 @@ bool WriteRequests(const fs::path& dir) {
          WriteRequest(dir, Rpc::kRecordSales, "record_sales", sales) &&
          WriteRequest(dir, Rpc::kReloadModels, "reload_models", reload) &&
          WriteRequest(dir, Rpc::kListModels, "list_models",
-                      v1::ListModelsRequest());
+                      v1::ListModelsRequest()) &&
+         WriteRequest(dir, Rpc::kCreateCheckpoint, "create_checkpoint",
+                      checkpoint);
 }
 
 uint8_t ModelFileSelector(const std::string& name) {

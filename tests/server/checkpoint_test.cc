@@ -16,7 +16,7 @@
 #include "gtest/gtest.h"
 #include "server/config.h"
 #include "server/server.h"
-#include "server/services/store_service.h"
+#include "server/services/store_requests.h"
 #include "server/status_util.h"
 #include "shopml/v1/ingest_service.grpc.pb.h"
 #include "shopml/v1/store_service.grpc.pb.h"

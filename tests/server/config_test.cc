@@ -200,7 +200,7 @@ TEST_F(ConfigTest, HelpTextListsEverySettingWithItsDefault) {
     EXPECT_THAT(help, HasSubstr("--" + parts[0] + "=" + parts[2] + "\n"));
     ++settings;
   }
-  EXPECT_EQ(settings, 30);
+  EXPECT_EQ(settings, 31);
 }
 
 }  // namespace

@@ -266,6 +266,81 @@ TEST_F(ShutdownTest, SigtermUnderLoadFailsNoCallStartedBefore) {
       exit_code, absl::ToDoubleMilliseconds(exit_after));
 }
 
+// Health of `service` at `target`, or the call's error code.
+HealthCheckResponse::ServingStatus CheckHealth(const std::string& target,
+                                               const std::string& service) {
+  auto stub = grpc::health::v1::Health::NewStub(
+      grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
+  HealthCheckRequest request;
+  request.set_service(service);
+  HealthCheckResponse response;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(2));
+  if (!stub->Check(&context, request, &response).ok()) {
+    return HealthCheckResponse::UNKNOWN;
+  }
+  return response.status();
+}
+
+TEST_F(ShutdownTest, DrainDelayKeepsServingWhileHealthIsNotServing) {
+  ASSERT_OK(testing::PublishTestBundle(dir_.Sub("models"), "20260101T000000Z"));
+  std::vector<std::string> args = ServeArgs();
+  args.push_back("--drain_delay_seconds=2");
+  ASSERT_OK_AND_ASSIGN(auto server, ShopmlProcess::Serve(args));
+  const std::string target = server->grpc_target();
+  ASSERT_EQ(CheckHealth(target, "readiness"), HealthCheckResponse::SERVING);
+  auto ingest = v1::IngestService::NewStub(
+      grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
+
+  const absl::Time signalled = absl::Now();
+  server->Signal(SIGTERM);
+  // Health turns NOT_SERVING at once.
+  absl::Time not_serving = absl::InfiniteFuture();
+  while (absl::Now() - signalled < absl::Seconds(1)) {
+    if (CheckHealth(target, "readiness") == HealthCheckResponse::NOT_SERVING) {
+      not_serving = absl::Now();
+      break;
+    }
+  }
+  EXPECT_LT(not_serving - signalled, absl::Milliseconds(100));
+  // Calls made during the delay are served, on new connections too.
+  int served = 0, failed = 0;
+  while (absl::Now() - signalled < absl::Milliseconds(1500)) {
+    auto fresh = v1::IngestService::NewStub(
+        grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
+    for (auto* stub : {ingest.get(), fresh.get()}) {
+      v1::RecordEventsRequest request;
+      v1::Event* event = request.add_events();
+      event->set_user_id(absl::StrCat("user-", served + failed));
+      event->set_item_id("sku-1");
+      event->set_type(v1::EVENT_TYPE_VIEW);
+      v1::RecordEventsResponse response;
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() +
+                           std::chrono::seconds(1));
+      if (stub->RecordEvents(&context, request, &response).ok()) {
+        ++served;
+      } else {
+        ++failed;
+      }
+    }
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  ASSERT_OK_AND_ASSIGN(int exit_code, server->WaitForExit(absl::Seconds(10)));
+  const absl::Duration exit_after = absl::Now() - signalled;
+  EXPECT_EQ(exit_code, 0);
+  EXPECT_GT(served, 10);
+  EXPECT_EQ(failed, 0);
+  EXPECT_GE(exit_after, absl::Seconds(2));
+  EXPECT_LT(exit_after, absl::Seconds(7));  // Delay 2 s + drain up to 5 s.
+  std::printf(
+      "drain delay 2 s: NOT_SERVING %.1f ms after SIGTERM; %d calls served "
+      "during the delay, %d failed; exit %d after %.0f ms\n",
+      absl::ToDoubleMilliseconds(not_serving - signalled), served, failed,
+      exit_code, absl::ToDoubleMilliseconds(exit_after));
+}
+
 TEST_F(ShutdownTest, UnknownFlagExitsTwoNamingIt) {
   ASSERT_OK_AND_ASSIGN(testing::RunResult result,
                        RunShopml({"serve", "--grpc_adress=127.0.0.1:0"}));
