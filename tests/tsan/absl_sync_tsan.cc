@@ -1,4 +1,5 @@
-// Makes Debian's absl::Mutex and absl::CondVar visible to ThreadSanitizer.
+// Makes Debian's absl::Mutex, absl::CondVar and absl::Notification visible to
+// ThreadSanitizer.
 //
 // libabsl_synchronization.so is not built with -fsanitize=thread, so TSan
 // sees none of its locking: every access guarded by an absl::Mutex would be
@@ -20,6 +21,7 @@
 #include <cstdlib>
 
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 
 extern "C" {
@@ -49,6 +51,7 @@ using absl::Condition;
 using absl::CondVar;
 using absl::Duration;
 using absl::Mutex;
+using absl::Notification;
 using absl::Time;
 
 // Resolves the real function once; `Fn` is its type with `this` first.
@@ -205,6 +208,41 @@ bool CondVar::WaitWithDeadline(Mutex* mu, Time deadline) {
   const bool timed_out = real(this, mu, deadline);
   Acquire(mu);
   return timed_out;
+}
+
+// A Notification's waiter may see the flag Notify set without taking its
+// mutex (an atomic load), so Notify releases, and a wait that returns
+// acquires, the notification's address.
+void Notification::Notify() {
+  SHOPML_REAL(void (*)(Notification*),
+              "_ZN4absl7debian312Notification6NotifyEv");
+  Release(this);
+  real(this);
+}
+
+void Notification::WaitForNotification() const {
+  SHOPML_REAL(void (*)(const Notification*),
+              "_ZNK4absl7debian312Notification19WaitForNotificationEv");
+  real(this);
+  Acquire(this);
+}
+
+bool Notification::WaitForNotificationWithTimeout(Duration timeout) const {
+  SHOPML_REAL(bool (*)(const Notification*, Duration),
+              "_ZNK4absl7debian312Notification30WaitForNotificationWithTimeout"
+              "ENS0_8DurationE");
+  const bool notified = real(this, timeout);
+  if (notified) Acquire(this);
+  return notified;
+}
+
+bool Notification::WaitForNotificationWithDeadline(Time deadline) const {
+  SHOPML_REAL(bool (*)(const Notification*, Time),
+              "_ZNK4absl7debian312Notification31WaitForNotificationWithDeadline"
+              "ENS0_4TimeE");
+  const bool notified = real(this, deadline);
+  if (notified) Acquire(this);
+  return notified;
 }
 
 ABSL_NAMESPACE_END
