@@ -13,7 +13,10 @@
 # "50 100 200 400 600 800 1200 1600 2400 3200"), PORT (default 50071),
 # USERS / ITEMS (id ranges, default the demo shop's), SCORE_ITEMS (items per
 # Score, default 20; 1000 makes each call heavy enough that the server, not
-# the load generator, runs out of CPU first), SHOPML_BUILD_DIR.
+# the load generator, runs out of CPU first), SERVER_CPUS / LOAD_CPUS (CPU
+# lists for taskset, e.g. 0 and 1: the server and the load generators on
+# cores of their own, so that the client's delays do not count as the
+# server's; default unpinned), SHOPML_BUILD_DIR.
 # Everything stays on 127.0.0.1; the server is stopped at the end.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -33,6 +36,10 @@ users="${USERS:-U00000..U04999}"
 items="${ITEMS:-I00000..I01999}"
 score_items="${SCORE_ITEMS:-20}"
 target="127.0.0.1:$port"
+server_pin=()
+load_pin=()
+[ -n "${SERVER_CPUS:-}" ] && server_pin=(taskset -c "$SERVER_CPUS")
+[ -n "${LOAD_CPUS:-}" ] && load_pin=(taskset -c "$LOAD_CPUS")
 load="$build/client/shopml-load"
 cli="$build/client/shopml-cli"
 work="$(mktemp -d)"
@@ -40,7 +47,7 @@ trap 'kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || 
 
 # A copy of the store, so the benchmark never writes to the original.
 cp -a "$store" "$work/store"
-"$build/server/shopml" serve --store_path="$work/store" --models_dir="$models" \
+"${server_pin[@]}" "$build/server/shopml" serve --store_path="$work/store" --models_dir="$models" \
   --grpc_address="$target" --metrics_address= "$@" >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do
@@ -52,7 +59,7 @@ rss() { awk '/^VmRSS/ {print $2}' "/proc/$server_pid/status"; }
 rss_start=$(rss)
 
 run() {  # run QPS SECONDS CONCURRENCY -> JSON line
-  "$load" --target="$target" --method="$method" --qps="$1" --duration="$2" \
+  "${load_pin[@]}" "$load" --target="$target" --method="$method" --qps="$1" --duration="$2" \
     --concurrency="$3" --channels=4 --users="$users" --items="$items" \
     --score-items="$score_items" --deadline=2s --json
 }
@@ -80,7 +87,7 @@ offered=$(( sustainable * factor ))
 echo "== offering $offered qps ($factor x) for $duration" >&2
 run "$offered" "$duration" 10000 >"$work/overload.json" &
 overload_pid=$!
-"$load" --target="$target" --method=health --qps=20 --duration="$duration" \
+"${load_pin[@]}" "$load" --target="$target" --method=health --qps=20 --duration="$duration" \
   --concurrency=4 --json >"$work/health.json" &
 health_pid=$!
 health_checks=0

@@ -2,10 +2,17 @@
 
 #include <utility>
 
+#include "server/background_worker.h"
+
 namespace shopml::server {
 
-WorkPool::WorkPool(int threads) {
-  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Loop(); });
+WorkPool::WorkPool(int threads, int nice_increment) {
+  for (int i = 0; i < threads; ++i) {
+    threads_.emplace_back([this, nice_increment] {
+      if (nice_increment > 0) LowerCurrentThreadPriority(nice_increment);
+      Loop();
+    });
+  }
 }
 
 WorkPool::~WorkPool() {

@@ -3,7 +3,10 @@
 // when the handlers do the work there, calls beyond those threads wait
 // inside gRPC, where no limit can see or refuse them. Handing the work to a
 // pool keeps gRPC's threads free to admit or refuse each new call at once;
-// the admission permits bound what waits here.
+// the admission permits bound what waits here. The pool's threads can run
+// at a lower CPU priority than gRPC's, so that on a saturated machine
+// refusing a call and answering a health check do not wait behind admitted
+// work.
 //
 // Thread safety: Schedule may be called from any thread. The destructor runs
 // what is queued, then joins the threads.
@@ -22,8 +25,10 @@ namespace shopml::server {
 
 class WorkPool {
  public:
+  // `nice_increment` raises each thread's nice value (see
+  // LowerCurrentThreadPriority); 0 keeps the creator's priority.
   // REQUIRES: threads >= 1.
-  explicit WorkPool(int threads);
+  explicit WorkPool(int threads, int nice_increment = 0);
   ~WorkPool();
   WorkPool(const WorkPool&) = delete;
   WorkPool& operator=(const WorkPool&) = delete;
