@@ -49,6 +49,7 @@ METHODS = [
     "shopml.v1.IngestService/RecordSales",
     "shopml.v1.ModelService/ListModels",
     "shopml.v1.ModelService/ReloadModels",
+    "shopml.v1.StoreService/CreateCheckpoint",
 ]
 
 # Codes a parsed request may legitimately end with: success, a validation
