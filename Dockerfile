@@ -38,9 +38,9 @@ WORKDIR /data
 VOLUME ["/data", "/models"]
 # gRPC, Prometheus /metrics.
 EXPOSE 50051 9464
-# SIGTERM: health turns NOT_SERVING, in-flight calls drain (up to
-# drain_timeout_seconds), the store closes; give `docker stop` at least that
-# long (`--time`).
+# SIGTERM: health turns NOT_SERVING, calls are still served for
+# drain_delay_seconds, in-flight calls drain (up to drain_timeout_seconds), the
+# store closes; give `docker stop` at least the sum (`--time`).
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["shopml-cli", "--target=127.0.0.1:50051", "--deadline=2s", "health"]

@@ -9,7 +9,8 @@
 // shopml.v1.IngestService and shopml.v1.ModelService are SERVING from the
 // start. At shutdown every name turns NOT_SERVING before the listeners close.
 //
-// Thread safety: accessors and Shutdown may be called from any thread;
+// Thread safety: accessors, StopServingHealth and Shutdown may be called from
+// any thread; StopServingHealth is idempotent and may precede Shutdown;
 // Shutdown is idempotent and later callers wait for the first to finish.
 #ifndef SHOPML_SERVER_SERVER_H_
 #define SHOPML_SERVER_SERVER_H_

@@ -6,7 +6,10 @@
 // the admission permits bound what waits here. The pool's threads can run
 // at a lower CPU priority than gRPC's, so that on a saturated machine
 // refusing a call and answering a health check do not wait behind admitted
-// work.
+// work. Linux threads inherit their creator's nice value, so a gRPC thread
+// first started from a pool thread would run at the pool's priority too; on
+// a server under load, gRPC's executor, event-engine and timer threads were
+// all seen at nice 0.
 //
 // Thread safety: Schedule may be called from any thread. The destructor runs
 // what is queued, then joins the threads.

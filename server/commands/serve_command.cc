@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
-#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "server/commands/command_util.h"
 #include "server/config.h"
 #include "server/log.h"
@@ -22,6 +22,30 @@ namespace {
 std::string BoundAddress(const std::string& address, int port) {
   const size_t colon = address.rfind(':');
   return absl::StrCat(address.substr(0, colon), ":", port);
+}
+
+// After the first SIGTERM or SIGINT: health NOT_SERVING, calls still served
+// for drain_delay_seconds (a second signal ends the delay at once), then the
+// listeners close and in-flight calls get drain_timeout_seconds.
+void DrainAndShutdown(Server& server, const ServerConfig& config,
+                      const sigset_t& signals, int signal_number) {
+  const char* const received = signal_number == SIGTERM ? "SIGTERM" : "SIGINT";
+  if (config.drain_delay_seconds > 0) {
+    server.StopServingHealth();
+    Log(LogLevel::kInfo,
+        absl::StrCat("received ", received,
+                     "; health NOT_SERVING, serving for ",
+                     config.drain_delay_seconds,
+                     " s more (a second signal stops at once)"));
+    const timespec delay = {config.drain_delay_seconds, 0};
+    if (sigtimedwait(&signals, nullptr, &delay) > 0) {
+      Log(LogLevel::kInfo, "second signal: drain delay cut short");
+    }
+  }
+  Log(LogLevel::kInfo,
+      absl::StrCat("closing the listeners, draining for up to ",
+                   config.drain_timeout_seconds, " s"));
+  server.Shutdown(absl::Seconds(config.drain_timeout_seconds));
 }
 
 }  // namespace
@@ -67,19 +91,7 @@ int RunServeCommand(const std::vector<std::string>& args) {
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
-  const char* const received = signal_number == SIGTERM ? "SIGTERM" : "SIGINT";
-  if (config->drain_delay_seconds > 0) {
-    (*server)->StopServingHealth();
-    Log(LogLevel::kInfo, absl::StrCat("received ", received,
-                                      "; health NOT_SERVING, serving for ",
-                                      config->drain_delay_seconds, " s more"));
-    absl::SleepFor(absl::Seconds(config->drain_delay_seconds));
-  }
-  Log(LogLevel::kInfo,
-      absl::StrCat("received ", received,
-                   "; closing the listeners, draining for up to ",
-                   config->drain_timeout_seconds, " s"));
-  (*server)->Shutdown(absl::Seconds(config->drain_timeout_seconds));
+  DrainAndShutdown(**server, *config, signals, signal_number);
   return kExitOk;
 }
 

@@ -266,7 +266,7 @@ TEST_F(ShutdownTest, SigtermUnderLoadFailsNoCallStartedBefore) {
       exit_code, absl::ToDoubleMilliseconds(exit_after));
 }
 
-// Health of `service` at `target`, or the call's error code.
+// Health of `service` at `target`; UNKNOWN when the check fails.
 HealthCheckResponse::ServingStatus CheckHealth(const std::string& target,
                                                const std::string& service) {
   auto stub = grpc::health::v1::Health::NewStub(
@@ -305,7 +305,8 @@ TEST_F(ShutdownTest, DrainDelayKeepsServingWhileHealthIsNotServing) {
   }
   EXPECT_LT(not_serving - signalled, absl::Milliseconds(100));
   // Calls made during the delay are served, on new connections too.
-  int served = 0, failed = 0;
+  int served = 0;
+  int failed = 0;
   while (absl::Now() - signalled < absl::Milliseconds(1500)) {
     auto fresh = v1::IngestService::NewStub(
         grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
@@ -339,6 +340,21 @@ TEST_F(ShutdownTest, DrainDelayKeepsServingWhileHealthIsNotServing) {
       "during the delay, %d failed; exit %d after %.0f ms\n",
       absl::ToDoubleMilliseconds(not_serving - signalled), served, failed,
       exit_code, absl::ToDoubleMilliseconds(exit_after));
+}
+
+TEST_F(ShutdownTest, SecondSignalCutsTheDrainDelayShort) {
+  std::vector<std::string> args = ServeArgs();
+  args.push_back("--drain_delay_seconds=60");
+  ASSERT_OK_AND_ASSIGN(auto server, ShopmlProcess::Serve(args));
+  const absl::Time signalled = absl::Now();
+  server->Signal(SIGTERM);
+  absl::SleepFor(absl::Milliseconds(300));
+  EXPECT_EQ(CheckHealth(server->grpc_target(), "liveness"),
+            HealthCheckResponse::NOT_SERVING);
+  server->Signal(SIGINT);
+  ASSERT_OK_AND_ASSIGN(int exit_code, server->WaitForExit(absl::Seconds(10)));
+  EXPECT_EQ(exit_code, 0);
+  EXPECT_LT(absl::Now() - signalled, absl::Seconds(10));
 }
 
 TEST_F(ShutdownTest, UnknownFlagExitsTwoNamingIt) {

@@ -4,8 +4,8 @@
 // libabsl_synchronization.so is not built with -fsanitize=thread, so TSan
 // sees none of its locking: every access guarded by an absl::Mutex would be
 // reported as a race. scripts/tsan.sh preloads this library (LD_PRELOAD); its
-// definitions of the Mutex and CondVar entry points come first in symbol
-// lookup, call the real ones (dlsym RTLD_NEXT) and tell TSan that a lock
+// definitions of the Mutex, CondVar and Notification entry points come first in
+// symbol lookup, call the real ones (dlsym RTLD_NEXT) and tell TSan that a lock
 // acquires, and an unlock releases, the mutex's address. That covers our
 // code, and gRPC's, which locks through absl::Mutex as well. Limitations:
 // reader locks are treated like writer locks (readers become ordered with

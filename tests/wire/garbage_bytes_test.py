@@ -59,6 +59,7 @@ ANSWER_CODES = {
     grpc.StatusCode.INVALID_ARGUMENT,
     grpc.StatusCode.NOT_FOUND,
     grpc.StatusCode.FAILED_PRECONDITION,
+    grpc.StatusCode.ALREADY_EXISTS,
     grpc.StatusCode.OUT_OF_RANGE,
     grpc.StatusCode.RESOURCE_EXHAUSTED,
     grpc.StatusCode.UNAUTHENTICATED,
@@ -96,6 +97,7 @@ def start_server(shopml, workdir):
         "--store_path=" + os.path.join(workdir, "store"),
         "--models_dir=" + os.path.join(workdir, "models"),
         "--sync_writes=false", "--drain_timeout_seconds=1",
+        "--checkpoint_dir=" + os.path.join(workdir, "checkpoints"),
     ]
     log = open(os.path.join(workdir, "server.log"), "w+")
     proc = subprocess.Popen(args, stdout=log, stderr=log)
