@@ -30,11 +30,11 @@ std::string BoundAddress(const std::string& address, int port) {
 void DrainAndShutdown(Server& server, const ServerConfig& config,
                       const sigset_t& signals, int signal_number) {
   const char* const received = signal_number == SIGTERM ? "SIGTERM" : "SIGINT";
+  Log(LogLevel::kInfo, absl::StrCat("received ", received));
   if (config.drain_delay_seconds > 0) {
     server.StopServingHealth();
     Log(LogLevel::kInfo,
-        absl::StrCat("received ", received,
-                     "; health NOT_SERVING, serving for ",
+        absl::StrCat("health NOT_SERVING, serving for ",
                      config.drain_delay_seconds,
                      " s more (a second signal stops at once)"));
     const timespec delay = {config.drain_delay_seconds, 0};
