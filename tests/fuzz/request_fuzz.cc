@@ -61,31 +61,31 @@ void ValidateIngest(absl::string_view bytes, ToBatch to_batch) {
   if (Accepted(batch)) CheckBatchIsStorable(*batch);
 }
 
-// ModelService/ReloadModels names a directory under models_dir by version: an
-// accepted one must never reach outside it.
+// Checks that `name`, accepted as a directory name under a configured root,
+// names one plain directory there and cannot reach outside it.
+void CheckPlainDirectoryName(const std::string& name, const char* what) {
+  Check(!name.empty() && name != "." && name != ".." &&
+            name.find('/') == std::string::npos &&
+            name.find('\0') == std::string::npos && name[0] != '.',
+        std::string("an accepted ") + what + " must name one plain directory");
+}
+
+// ModelService/ReloadModels names a directory under models_dir by version.
 void ValidateReload(absl::string_view bytes) {
   v1::ReloadModelsRequest request;
   if (!Parse(bytes, request)) return;
   const std::string& version = request.version();
   if (!core::ModelBundle::IsValidVersion(version)) return;
-  Check(version != "." && version != ".." &&
-            version.find('/') == std::string::npos &&
-            version.find('\0') == std::string::npos && version[0] != '.',
-        "an accepted version must name one plain directory");
+  CheckPlainDirectoryName(version, "version");
 }
 
-// StoreService/CreateCheckpoint names a directory under checkpoint_dir: an
-// accepted name must never reach outside it.
+// StoreService/CreateCheckpoint names a directory under checkpoint_dir.
 void ValidateCheckpoint(absl::string_view bytes) {
   v1::CreateCheckpointRequest request;
   if (!Parse(bytes, request)) return;
   const absl::StatusOr<std::string> name =
       server::CheckpointName(request, kNow);
-  if (!Accepted(name)) return;
-  Check(!name->empty() && *name != "." && *name != ".." &&
-            name->find('/') == std::string::npos &&
-            name->find('\0') == std::string::npos && (*name)[0] != '.',
-        "an accepted checkpoint name must name one plain directory");
+  if (Accepted(name)) CheckPlainDirectoryName(*name, "checkpoint name");
 }
 
 void ValidateRequest(Rpc rpc, absl::string_view bytes) {

@@ -56,17 +56,43 @@ size_t ReadFileSize(const std::string& path) {
   return ReadWholeFile(path).size();
 }
 
-// Liveness over gRPC health, as an orchestrator would probe it.
-grpc::Status CheckLiveness(const std::string& target) {
+// Health/Check of `service` at `target` on a new connection, as an
+// orchestrator would probe it.
+grpc::Status CheckHealth(const std::string& target, const std::string& service,
+                         HealthCheckResponse* response) {
   auto stub = grpc::health::v1::Health::NewStub(
       grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
   HealthCheckRequest request;
-  request.set_service("liveness");
-  HealthCheckResponse response;
+  request.set_service(service);
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::seconds(5));
-  return stub->Check(&context, request, &response);
+  return stub->Check(&context, request, response);
+}
+
+grpc::Status CheckLiveness(const std::string& target) {
+  HealthCheckResponse response;
+  return CheckHealth(target, "liveness", &response);
+}
+
+// Health of `service` at `target`; UNKNOWN when the check fails.
+HealthCheckResponse::ServingStatus HealthOf(const std::string& target,
+                                            const std::string& service) {
+  HealthCheckResponse response;
+  if (!CheckHealth(target, service, &response).ok()) {
+    return HealthCheckResponse::UNKNOWN;
+  }
+  return response.status();
+}
+
+// A RecordEvents request of one view of sku-1 by `user_id`.
+v1::RecordEventsRequest OneView(const std::string& user_id) {
+  v1::RecordEventsRequest request;
+  v1::Event* event = request.add_events();
+  event->set_user_id(user_id);
+  event->set_item_id("sku-1");
+  event->set_type(v1::EVENT_TYPE_VIEW);
+  return request;
 }
 
 TEST_F(ShutdownTest, ServePrintsBoundPorts) {
@@ -111,11 +137,7 @@ TEST_F(ShutdownTest, SecondServerOnSameStoreExitsNonZero) {
     auto stub = v1::IngestService::NewStub(grpc::CreateChannel(
         first->grpc_target(), grpc::InsecureChannelCredentials()));
     for (int n = 0; !stop; ++n) {
-      v1::RecordEventsRequest request;
-      v1::Event* event = request.add_events();
-      event->set_user_id(absl::StrCat("user-", n));
-      event->set_item_id("sku-1");
-      event->set_type(v1::EVENT_TYPE_VIEW);
+      const v1::RecordEventsRequest request = OneView(absl::StrCat("user-", n));
       v1::RecordEventsResponse response;
       grpc::ClientContext context;
       context.set_deadline(std::chrono::system_clock::now() +
@@ -184,11 +206,8 @@ TEST_F(ShutdownTest, SigtermUnderLoadFailsNoCallStartedBefore) {
           v1::RecommendResponse response;
           status = recommend->Recommend(&context, request, &response);
         } else {
-          v1::RecordEventsRequest request;
-          v1::Event* event = request.add_events();
-          event->set_user_id(absl::StrCat("user-", n % 12));
-          event->set_item_id("sku-1");
-          event->set_type(v1::EVENT_TYPE_VIEW);
+          const v1::RecordEventsRequest request =
+              OneView(absl::StrCat("user-", n % 12));
           v1::RecordEventsResponse response;
           status = ingest->RecordEvents(&context, request, &response);
         }
@@ -266,30 +285,13 @@ TEST_F(ShutdownTest, SigtermUnderLoadFailsNoCallStartedBefore) {
       exit_code, absl::ToDoubleMilliseconds(exit_after));
 }
 
-// Health of `service` at `target`; UNKNOWN when the check fails.
-HealthCheckResponse::ServingStatus CheckHealth(const std::string& target,
-                                               const std::string& service) {
-  auto stub = grpc::health::v1::Health::NewStub(
-      grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
-  HealthCheckRequest request;
-  request.set_service(service);
-  HealthCheckResponse response;
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(2));
-  if (!stub->Check(&context, request, &response).ok()) {
-    return HealthCheckResponse::UNKNOWN;
-  }
-  return response.status();
-}
-
 TEST_F(ShutdownTest, DrainDelayKeepsServingWhileHealthIsNotServing) {
   ASSERT_OK(testing::PublishTestBundle(dir_.Sub("models"), "20260101T000000Z"));
   std::vector<std::string> args = ServeArgs();
   args.push_back("--drain_delay_seconds=2");
   ASSERT_OK_AND_ASSIGN(auto server, ShopmlProcess::Serve(args));
   const std::string target = server->grpc_target();
-  ASSERT_EQ(CheckHealth(target, "readiness"), HealthCheckResponse::SERVING);
+  ASSERT_EQ(HealthOf(target, "readiness"), HealthCheckResponse::SERVING);
   auto ingest = v1::IngestService::NewStub(
       grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
 
@@ -298,7 +300,7 @@ TEST_F(ShutdownTest, DrainDelayKeepsServingWhileHealthIsNotServing) {
   // Health turns NOT_SERVING at once.
   absl::Time not_serving = absl::InfiniteFuture();
   while (absl::Now() - signalled < absl::Seconds(1)) {
-    if (CheckHealth(target, "readiness") == HealthCheckResponse::NOT_SERVING) {
+    if (HealthOf(target, "readiness") == HealthCheckResponse::NOT_SERVING) {
       not_serving = absl::Now();
       break;
     }
@@ -311,11 +313,8 @@ TEST_F(ShutdownTest, DrainDelayKeepsServingWhileHealthIsNotServing) {
     auto fresh = v1::IngestService::NewStub(
         grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
     for (auto* stub : {ingest.get(), fresh.get()}) {
-      v1::RecordEventsRequest request;
-      v1::Event* event = request.add_events();
-      event->set_user_id(absl::StrCat("user-", served + failed));
-      event->set_item_id("sku-1");
-      event->set_type(v1::EVENT_TYPE_VIEW);
+      const v1::RecordEventsRequest request =
+          OneView(absl::StrCat("user-", served + failed));
       v1::RecordEventsResponse response;
       grpc::ClientContext context;
       context.set_deadline(std::chrono::system_clock::now() +
@@ -349,7 +348,7 @@ TEST_F(ShutdownTest, SecondSignalCutsTheDrainDelayShort) {
   const absl::Time signalled = absl::Now();
   server->Signal(SIGTERM);
   absl::SleepFor(absl::Milliseconds(300));
-  EXPECT_EQ(CheckHealth(server->grpc_target(), "liveness"),
+  EXPECT_EQ(HealthOf(server->grpc_target(), "liveness"),
             HealthCheckResponse::NOT_SERVING);
   server->Signal(SIGINT);
   ASSERT_OK_AND_ASSIGN(int exit_code, server->WaitForExit(absl::Seconds(10)));
